@@ -1,0 +1,82 @@
+//! The ECS data of a snake room: one entity per player with the components below, and the
+//! room-wide resources the systems share.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use bevy_ecs::prelude::{Component, Entity, Resource};
+use netcode::PlayerId;
+
+use crate::protocol::{Cell, Dir};
+use crate::rng::SplitMix64;
+use crate::rules::SnakeRules;
+
+/// Who plays this snake.
+#[derive(Component, Debug, Clone)]
+pub(crate) struct Player {
+    pub(crate) id: PlayerId,
+    pub(crate) name: String,
+}
+
+/// The cells the snake covers, head first; empty while dead.
+#[derive(Component, Debug, Clone, Default)]
+pub(crate) struct Body(pub(crate) VecDeque<Cell>);
+
+impl Body {
+    pub(crate) fn head(&self) -> Option<Cell> {
+        self.0.front().copied()
+    }
+}
+
+/// The direction the head moves in each tick.
+#[derive(Component, Debug, Clone, Copy)]
+pub(crate) struct Heading(pub(crate) Dir);
+
+/// Turns the player asked for and the snake has not taken yet, oldest first.
+#[derive(Component, Debug, Clone, Default)]
+pub(crate) struct Turns(pub(crate) VecDeque<Dir>);
+
+impl Turns {
+    /// Queues `dir` unless the queue already holds `max` turns or `dir` repeats or reverses
+    /// the heading the snake will have once the queue is taken.
+    pub(crate) fn push(&mut self, dir: Dir, heading: Dir, max: u8) {
+        let last = self.0.back().copied().unwrap_or(heading);
+        if dir != last && dir != last.opposite() && self.0.len() < usize::from(max) {
+            self.0.push_back(dir);
+        }
+    }
+}
+
+/// Food eaten during the player's time in the room.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub(crate) struct Score(pub(crate) u32);
+
+/// Where the snake is in its life cycle.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Life {
+    /// On the board, moving.
+    Alive,
+    /// Hit something this tick; still on the board until `bury_crashed` runs.
+    Crashed,
+    /// Off the board; enters play once `respawn_in` reaches 0 and a spot is free.
+    Dead { respawn_in: u16 },
+}
+
+/// The room's rules, fixed when the room is built.
+#[derive(Resource, Debug, Clone)]
+pub(crate) struct Rules(pub(crate) SnakeRules);
+
+/// The room's random stream.
+#[derive(Resource, Debug, Clone)]
+pub(crate) struct Rng(pub(crate) SplitMix64);
+
+/// Food on the board, in the order it appeared.
+#[derive(Resource, Debug, Clone, Default)]
+pub(crate) struct Food(pub(crate) Vec<Cell>);
+
+/// Schedule runs since the room was built.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub(crate) struct Tick(pub(crate) u64);
+
+/// Each player's snake entity, ordered by player id so iteration order is deterministic.
+#[derive(Resource, Debug, Clone, Default)]
+pub(crate) struct Roster(pub(crate) BTreeMap<PlayerId, Entity>);

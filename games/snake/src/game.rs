@@ -1,0 +1,189 @@
+//! [`Snake`], the game the toolkit hosts: it builds a room's world and schedule and turns
+//! players' joins, leaves and inputs into ECS changes.
+
+use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
+use netcode::{Game, PlayerId, RoomSettings};
+
+use crate::components::{Body, Food, Heading, Life, Player, Rng, Roster, Rules, Score, Tick, Turns};
+use crate::protocol::{Dir, SnakeInput, SnakeState, SnakeView};
+use crate::rng::SplitMix64;
+use crate::rules::SnakeRules;
+use crate::systems::{
+    advance_tick, apply_turns, bury_crashed, count_down_respawns, detect_collisions,
+    move_snakes, place_new_snake, replenish_food, respawn_snakes,
+};
+
+/// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`].
+#[derive(Debug, Clone, Default)]
+pub struct Snake {
+    /// The rules every room of this game is built with.
+    pub rules: SnakeRules,
+}
+
+impl Snake {
+    /// A game with `rules`, once they pass [`SnakeRules::validate`].
+    pub fn new(rules: SnakeRules) -> Result<Snake, String> {
+        rules.validate()?;
+        Ok(Snake { rules })
+    }
+}
+
+impl Game for Snake {
+    const NAME: &'static str = "snake";
+    const VERSION: u16 = 1;
+
+    type Input = SnakeInput;
+    type Snapshot = SnakeState;
+
+    fn settings(&self) -> RoomSettings {
+        RoomSettings {
+            tick_rate: self.rules.tick_rate,
+            capacity: self.rules.capacity,
+        }
+    }
+
+    fn build_room(&self, world: &mut World, schedule: &mut Schedule, seed: u64) {
+        world.insert_resource(Rules(self.rules.clone()));
+        world.insert_resource(Rng(SplitMix64::new(seed)));
+        world.insert_resource(Food::default());
+        world.insert_resource(Tick::default());
+        world.insert_resource(Roster::default());
+        // One tick, in this order. Each step sees the results of the ones before it.
+        schedule.add_systems(
+            (
+                // The tick this run produces.
+                advance_tick,
+                // Before anything dies, so a snake killed this tick waits all of respawn_ticks.
+                count_down_respawns,
+                // At most one queued turn per live snake, never a reversal.
+                apply_turns,
+                // Every head advances; eaters keep their tail, the others drop it.
+                move_snakes,
+                // After all moves, all at once: walls, bodies, head-on, swaps.
+                detect_collisions,
+                // The crashed lose their bodies and start waiting.
+                bury_crashed,
+                // The done-waiting enter at free spots, in player id order.
+                respawn_snakes,
+                // Last, so food never lands on a body placed this tick.
+                replenish_food,
+            )
+                .chain(),
+        );
+    }
+
+    /// Spawns the player's snake, placed at once if a spot is free, otherwise at the next
+    /// tick that has one. A player already in the room is left as is.
+    fn add_player(&self, world: &mut World, player: PlayerId, name: &str) {
+        let Some(rules) = world.get_resource::<Rules>().map(|r| r.0.clone()) else {
+            return;
+        };
+        if world
+            .get_resource::<Roster>()
+            .is_none_or(|roster| roster.0.contains_key(&player))
+        {
+            return;
+        }
+        let food = world
+            .get_resource::<Food>()
+            .map(|f| f.0.clone())
+            .unwrap_or_default();
+        let mut bodies = world.query::<(&Life, &Body)>();
+        let mut rng = world.get_resource::<Rng>().map(|r| r.0.clone());
+        let spot = rng.as_mut().and_then(|rng| {
+            place_new_snake(
+                &rules,
+                &food,
+                bodies.iter(world).map(|(life, body)| (*life, &body.0)),
+                rng,
+            )
+        });
+        if let (Some(rng), Some(mut stored)) = (rng, world.get_resource_mut::<Rng>()) {
+            stored.0 = rng;
+        }
+        let (life, body, heading) = match spot {
+            Some(spot) => (Life::Alive, spot.body, spot.heading),
+            None => (Life::Dead { respawn_in: 0 }, Default::default(), Dir::Up),
+        };
+        let entity = world
+            .spawn((
+                Player {
+                    id: player,
+                    name: name.to_owned(),
+                },
+                life,
+                Body(body),
+                Heading(heading),
+                Turns::default(),
+                Score::default(),
+            ))
+            .id();
+        if let Some(mut roster) = world.get_resource_mut::<Roster>() {
+            roster.0.insert(player, entity);
+        }
+    }
+
+    fn remove_player(&self, world: &mut World, player: PlayerId) {
+        let entity = world
+            .get_resource_mut::<Roster>()
+            .and_then(|mut roster| roster.0.remove(&player));
+        if let Some(entity) = entity {
+            world.despawn(entity);
+        }
+    }
+
+    /// Queues a turn for a live snake; dead or unknown players' inputs are dropped.
+    fn apply_input(&self, world: &mut World, player: PlayerId, input: SnakeInput) {
+        let Some(max) = world.get_resource::<Rules>().map(|r| r.0.max_queued_turns) else {
+            return;
+        };
+        let Some(entity) = world
+            .get_resource::<Roster>()
+            .and_then(|roster| roster.0.get(&player).copied())
+        else {
+            return;
+        };
+        let mut snake = world.query::<(&Life, &Heading, &mut Turns)>();
+        if let Ok((life, heading, mut turns)) = snake.get_mut(world, entity)
+            && *life == Life::Alive
+        {
+            turns.push(input.dir, heading.0, max);
+        }
+    }
+
+    fn snapshot(&self, world: &mut World) -> SnakeState {
+        let rules = world
+            .get_resource::<Rules>()
+            .map_or_else(|| self.rules.clone(), |r| r.0.clone());
+        let entities: Vec<_> = world
+            .get_resource::<Roster>()
+            .map(|roster| roster.0.values().copied().collect())
+            .unwrap_or_default();
+        let mut query = world.query::<(&Player, &Body, &Heading, &Life, &Score)>();
+        let snakes = entities
+            .into_iter()
+            .filter_map(|entity| query.get(world, entity).ok())
+            .map(|(player, body, heading, life, score)| SnakeView {
+                player: player.id,
+                name: player.name.clone(),
+                body: body.0.iter().copied().collect(),
+                dir: heading.0,
+                alive: *life == Life::Alive,
+                score: score.0,
+                respawn_in: match *life {
+                    Life::Dead { respawn_in } => respawn_in,
+                    Life::Alive | Life::Crashed => 0,
+                },
+            })
+            .collect();
+        SnakeState {
+            width: rules.width,
+            height: rules.height,
+            snakes,
+            food: world
+                .get_resource::<Food>()
+                .map(|f| f.0.clone())
+                .unwrap_or_default(),
+        }
+    }
+}

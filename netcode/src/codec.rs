@@ -1,0 +1,205 @@
+//! The one place that knows the wire encoding: bincode 2 in its standard configuration, over
+//! serde, always decoding with a byte limit. Nothing outside this module names bincode.
+//!
+//! The limits here bound what one message may make the decoder allocate. They are compile
+//! time constants because bincode takes its limit as a type; the much smaller per-connection
+//! message size the server accepts is runtime configuration enforced at the socket.
+
+use bincode::config::{Config, standard};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::protocol::{ClientMsg, ServerMsg};
+
+/// The most a client message may make the server allocate while decoding it, in bytes.
+pub const CLIENT_DECODE_LIMIT: usize = 64 * 1024;
+
+/// The most a server message may make a client allocate while decoding it, in bytes.
+pub const SERVER_DECODE_LIMIT: usize = 4 * 1024 * 1024;
+
+/// A message failed to encode or decode.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodecError {
+    /// The value cannot be represented (for example a sequence without a known length).
+    #[error("cannot encode message: {0}")]
+    Encode(String),
+    /// The bytes are not a valid message, or would exceed the decode limit.
+    #[error("undecodable message: {0}")]
+    Decode(String),
+    /// A valid message was followed by extra bytes.
+    #[error("message followed by {extra} trailing bytes")]
+    TrailingBytes {
+        /// How many bytes were left over.
+        extra: usize,
+    },
+}
+
+/// Encodes any wire value.
+pub fn encode<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, CodecError> {
+    let mut buf = Vec::new();
+    encode_into(value, &mut buf)?;
+    Ok(buf)
+}
+
+/// Encodes any wire value, appending to `buf` so callers can reuse an allocation.
+pub fn encode_into<T: Serialize + ?Sized>(value: &T, buf: &mut Vec<u8>) -> Result<(), CodecError> {
+    bincode::serde::encode_into_std_write(value, buf, standard())
+        .map(|_| ())
+        .map_err(|e| CodecError::Encode(e.to_string()))
+}
+
+/// Decodes a client-to-server message, allocating at most [`CLIENT_DECODE_LIMIT`] bytes.
+pub fn decode_client<I: DeserializeOwned>(bytes: &[u8]) -> Result<ClientMsg<I>, CodecError> {
+    decode_exact(bytes, standard().with_limit::<CLIENT_DECODE_LIMIT>())
+}
+
+/// Decodes a server-to-client message, allocating at most [`SERVER_DECODE_LIMIT`] bytes.
+pub fn decode_server<S: DeserializeOwned>(bytes: &[u8]) -> Result<ServerMsg<S>, CodecError> {
+    decode_exact(bytes, standard().with_limit::<SERVER_DECODE_LIMIT>())
+}
+
+/// Decodes any wire value with the same limit as a server message. For game types and
+/// tests; connection code uses [`decode_client`] and [`decode_server`].
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
+    decode_exact(bytes, standard().with_limit::<SERVER_DECODE_LIMIT>())
+}
+
+/// Reads the protocol version from the start of a [`crate::Hello`] without decoding the rest,
+/// so that a client from another version gets a version-mismatch rejection rather than a
+/// decode error. Returns `None` if the bytes do not start like a hello.
+pub fn peek_hello_protocol(bytes: &[u8]) -> Option<u16> {
+    // `ClientMsg::Hello` is variant 0 and `Hello::protocol` its first field; the standard
+    // configuration writes both as varints.
+    let config = standard().with_limit::<16>();
+    let ((variant, protocol), _): ((u32, u16), usize) =
+        bincode::serde::decode_from_slice(bytes, config).ok()?;
+    (variant == 0).then_some(protocol)
+}
+
+fn decode_exact<T: DeserializeOwned, C: Config>(bytes: &[u8], config: C) -> Result<T, CodecError> {
+    let (value, used) = bincode::serde::decode_from_slice(bytes, config)
+        .map_err(|e| CodecError::Decode(e.to_string()))?;
+    match bytes.len() - used {
+        0 => Ok(value),
+        extra => Err(CodecError::TrailingBytes { extra }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::protocol::{
+        GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, RoomId, Snapshot, Welcome,
+    };
+
+    fn hello(protocol: u16, name: &str) -> ClientMsg<u8> {
+        ClientMsg::Hello(Hello {
+            protocol,
+            game: GameVersion {
+                name: "test".into(),
+                version: 3,
+            },
+            name: name.into(),
+        })
+    }
+
+    #[test]
+    fn client_messages_round_trip() {
+        for msg in [
+            hello(PROTOCOL_VERSION, "ann"),
+            ClientMsg::Input { seq: 7, input: 2 },
+            ClientMsg::Leave,
+        ] {
+            let bytes = encode(&msg).unwrap();
+            assert_eq!(decode_client::<u8>(&bytes).unwrap(), msg);
+        }
+    }
+
+    #[test]
+    fn server_messages_round_trip() {
+        let msgs: [ServerMsg<Vec<u16>>; 3] = [
+            ServerMsg::Welcome(Welcome {
+                player: PlayerId(4),
+                room: RoomId(1),
+                tick_rate: 15,
+            }),
+            ServerMsg::Snapshot(Snapshot {
+                tick: 99,
+                ack: 3,
+                state: vec![1, 2, 300],
+            }),
+            ServerMsg::Reject(Rejection::VersionMismatch {
+                protocol: 1,
+                game: GameVersion {
+                    name: "x".into(),
+                    version: 2,
+                },
+            }),
+        ];
+        for msg in msgs {
+            let bytes = encode(&msg).unwrap();
+            assert_eq!(decode_server::<Vec<u16>>(&bytes).unwrap(), msg);
+        }
+    }
+
+    #[test]
+    fn an_input_is_a_few_bytes() {
+        let bytes = encode(&ClientMsg::Input {
+            seq: 1000,
+            input: 3u8,
+        })
+        .unwrap();
+        assert!(bytes.len() <= 5, "{} bytes", bytes.len());
+    }
+
+    #[test]
+    fn trailing_bytes_are_rejected() {
+        let mut bytes = encode(&ClientMsg::<u8>::Leave).unwrap();
+        bytes.push(0);
+        assert_eq!(
+            decode_client::<u8>(&bytes),
+            Err(CodecError::TrailingBytes { extra: 1 })
+        );
+    }
+
+    #[test]
+    fn a_huge_length_prefix_is_refused_without_allocating() {
+        // Input whose payload claims a vector of 2^32 - 1 elements of u64.
+        let mut bytes = encode(&ClientMsg::<Vec<u64>>::Input {
+            seq: 1,
+            input: vec![],
+        })
+        .unwrap();
+        bytes.pop();
+        bytes.extend_from_slice(&[0xfc, 0xff, 0xff, 0xff, 0xff]);
+        assert!(matches!(
+            decode_client::<Vec<u64>>(&bytes),
+            Err(CodecError::Decode(_))
+        ));
+    }
+
+    #[test]
+    fn hello_protocol_is_readable_from_any_version() {
+        let bytes = encode(&hello(PROTOCOL_VERSION + 41, "zed")).unwrap();
+        assert_eq!(peek_hello_protocol(&bytes), Some(PROTOCOL_VERSION + 41));
+        let input = encode(&ClientMsg::Input { seq: 1, input: 0u8 }).unwrap();
+        assert_eq!(peek_hello_protocol(&input), None);
+        assert_eq!(peek_hello_protocol(&[]), None);
+    }
+
+    proptest! {
+        #[test]
+        fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = decode_client::<(u8, String, Vec<u32>)>(&bytes);
+            let _ = decode_server::<Vec<(u8, u8)>>(&bytes);
+            let _ = peek_hello_protocol(&bytes);
+        }
+
+        #[test]
+        fn inputs_round_trip(seq in any::<u32>(), input in any::<(u8, i16)>()) {
+            let msg = ClientMsg::Input { seq, input };
+            prop_assert_eq!(decode_client::<(u8, i16)>(&encode(&msg).unwrap()).unwrap(), msg);
+        }
+    }
+}

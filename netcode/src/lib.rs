@@ -1,0 +1,19 @@
+//! The toolkit core shared by servers and browser clients: wire protocol, codec, the game
+//! contract and fixed-step clock logic.
+//!
+//! This crate does no I/O and names no game. A game plugs in by implementing [`Game`]; the
+//! server runtime and the browser client are generic over it. Everything here builds for
+//! native targets and for `wasm32-unknown-unknown`.
+
+pub mod clock;
+pub mod close;
+pub mod codec;
+pub mod game;
+pub mod protocol;
+
+pub use close::CloseReason;
+pub use game::{Game, Message, RoomSettings};
+pub use protocol::{
+    ClientMsg, GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, RoomId, ServerMsg,
+    Snapshot, Welcome,
+};

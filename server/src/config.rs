@@ -1,0 +1,210 @@
+//! Every limit and timing of the server in one place, each settable by flag and environment
+//! variable, so that no untrusted quantity goes unbounded and no timing is hidden in code.
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::Args;
+
+/// Server configuration. [`Config::default`] gives the documented defaults; the `server`
+/// binary exposes every field as `--flag` and `GAME_*` environment variable.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Directory of the built browser client, served at `/`.
+    #[arg(long = "www", env = "GAME_WWW", default_value = "www/dist")]
+    pub www: PathBuf,
+
+    /// Simulation ticks per second for every room. Defaults to the game's own rate.
+    #[arg(long, env = "GAME_TICK_RATE")]
+    pub tick_rate: Option<u16>,
+
+    /// Players per room. Defaults to the game's own capacity. When every room is full a new
+    /// one opens.
+    #[arg(long, env = "GAME_ROOM_CAPACITY")]
+    pub room_capacity: Option<u16>,
+
+    /// The most rooms this process runs at once; joins beyond them get close code 4001.
+    #[arg(long, env = "GAME_MAX_ROOMS", default_value_t = 1_000)]
+    pub max_rooms: usize,
+
+    /// The most TCP connections (HTTP and WebSocket) served at once; more are refused at
+    /// accept.
+    #[arg(long, env = "GAME_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+
+    /// The largest WebSocket message or frame a client may send, in bytes; larger ones get
+    /// close code 1009.
+    #[arg(long, env = "GAME_MAX_MESSAGE_BYTES", default_value_t = 1_024)]
+    pub max_message_bytes: usize,
+
+    /// The longest player name, in characters. Names may hold letters, digits, spaces and
+    /// `_-.`; others get close code 4002.
+    #[arg(long, env = "GAME_MAX_NAME_CHARS", default_value_t = 16)]
+    pub max_name_chars: usize,
+
+    /// Time allowed from accepting TCP to the end of the HTTP request head, and again from
+    /// the WebSocket upgrade to the hello message (close code 4003).
+    #[arg(long, env = "GAME_HANDSHAKE_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub handshake_timeout: Duration,
+
+    /// How often the server sends a WebSocket ping to each peer.
+    #[arg(long, env = "GAME_PING_INTERVAL", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub ping_interval: Duration,
+
+    /// A peer that sends nothing, not even a pong, for this long is closed with 4004.
+    #[arg(long, env = "GAME_IDLE_TIMEOUT", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub idle_timeout: Duration,
+
+    /// The longest one batch of outgoing frames may take to reach the socket; a peer that
+    /// reads slower is closed with 4005.
+    #[arg(long, env = "GAME_SEND_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub send_timeout: Duration,
+
+    /// After sending a close frame, how long to wait for the peer's close before dropping
+    /// the TCP connection.
+    #[arg(long, env = "GAME_CLOSE_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration)]
+    pub close_timeout: Duration,
+
+    /// On shutdown, how long to wait for sessions to close before exiting anyway.
+    #[arg(long, env = "GAME_SHUTDOWN_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub shutdown_timeout: Duration,
+
+    /// Sustained messages per second a client may send.
+    #[arg(long, env = "GAME_INPUT_RATE", default_value_t = 30)]
+    pub input_rate: u32,
+
+    /// Messages a client may send in a burst above the sustained rate.
+    #[arg(long, env = "GAME_INPUT_BURST", default_value_t = 15)]
+    pub input_burst: u32,
+
+    /// Messages over the rate that are dropped before the client is closed with 1008; this
+    /// allowance refills at the sustained rate.
+    #[arg(long, env = "GAME_INPUT_FLOOD_TOLERANCE", default_value_t = 30)]
+    pub input_flood_tolerance: u32,
+
+    /// Capacity of the queue carrying joins and inputs to the simulation thread. Inputs
+    /// that find it full are dropped and counted.
+    #[arg(long, env = "GAME_SIM_QUEUE", default_value_t = 8_192)]
+    pub sim_queue: usize,
+
+    /// Seed for room randomness; rooms derive their own seeds from it. Random if unset.
+    #[arg(long, env = "GAME_SEED")]
+    pub seed: Option<u64>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            www: PathBuf::from("www/dist"),
+            tick_rate: None,
+            room_capacity: None,
+            max_rooms: 1_000,
+            max_connections: 10_000,
+            max_message_bytes: 1_024,
+            max_name_chars: 16,
+            handshake_timeout: Duration::from_secs(5),
+            ping_interval: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(15),
+            send_timeout: Duration::from_secs(5),
+            close_timeout: Duration::from_secs(2),
+            shutdown_timeout: Duration::from_secs(5),
+            input_rate: 30,
+            input_burst: 15,
+            input_flood_tolerance: 30,
+            sim_queue: 8_192,
+            seed: None,
+        }
+    }
+}
+
+/// A configuration value that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {field} {problem}")]
+pub struct ConfigError {
+    /// The offending field.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub problem: &'static str,
+}
+
+impl Config {
+    /// Checks that every value can work, so that the server fails at start rather than
+    /// later.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let positive = [
+            ("tick_rate", self.tick_rate.map_or(1, usize::from)),
+            ("room_capacity", self.room_capacity.map_or(1, usize::from)),
+            ("max_rooms", self.max_rooms),
+            ("max_connections", self.max_connections),
+            ("max_name_chars", self.max_name_chars),
+            ("input_rate", self.input_rate as usize),
+            ("input_burst", self.input_burst as usize),
+            ("sim_queue", self.sim_queue),
+        ];
+        if let Some((field, _)) = positive.into_iter().find(|(_, v)| *v == 0) {
+            return Err(ConfigError {
+                field,
+                problem: "must be positive",
+            });
+        }
+        if self.max_message_bytes < 64
+            || self.max_message_bytes > netcode::codec::CLIENT_DECODE_LIMIT
+        {
+            return Err(ConfigError {
+                field: "max_message_bytes",
+                problem: "must be between 64 and netcode::codec::CLIENT_DECODE_LIMIT",
+            });
+        }
+        let durations = [
+            ("handshake_timeout", self.handshake_timeout),
+            ("ping_interval", self.ping_interval),
+            ("idle_timeout", self.idle_timeout),
+            ("send_timeout", self.send_timeout),
+            ("close_timeout", self.close_timeout),
+        ];
+        if let Some((field, _)) = durations.into_iter().find(|(_, d)| d.is_zero()) {
+            return Err(ConfigError {
+                field,
+                problem: "must be longer than zero",
+            });
+        }
+        if self.idle_timeout <= self.ping_interval {
+            return Err(ConfigError {
+                field: "idle_timeout",
+                problem: "must be longer than ping_interval, or live peers would time out",
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate().unwrap();
+    }
+
+    #[test]
+    fn an_idle_timeout_shorter_than_the_ping_interval_is_refused() {
+        let config = Config {
+            idle_timeout: Duration::from_secs(1),
+            ..Config::default()
+        };
+        assert_eq!(config.validate().unwrap_err().field, "idle_timeout");
+    }
+
+    #[test]
+    fn clap_defaults_match_config_defaults() {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            config: Config,
+        }
+        let parsed = <Cli as clap::Parser>::try_parse_from(["server"])
+            .unwrap()
+            .config;
+        assert_eq!(format!("{parsed:?}"), format!("{:?}", Config::default()));
+    }
+}

@@ -1,0 +1,137 @@
+//! The HTTP side of the single port: the built client at `/`, the WebSocket upgrade at
+//! `/ws`, and `/healthz`, `/metrics` and `/api/rooms` for hosts.
+//!
+//! The upgrade is done here on top of hyper rather than through a framework's WebSocket
+//! wrapper, so the session works on tokio-tungstenite directly and sees every protocol error
+//! (oversized frames, text frames, bad opcodes) with its precise cause.
+
+use std::sync::Arc;
+
+use axum::{
+    Json, Router,
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use hyper::upgrade::OnUpgrade;
+use hyper_util::rt::TokioIo;
+use netcode::Game;
+use tokio_tungstenite::{
+    WebSocketStream,
+    tungstenite::{handshake::derive_accept_key, protocol::Role},
+};
+use tower_http::services::ServeDir;
+
+use crate::{ConnectionPermit, Shared, session};
+
+/// Every route of the server.
+pub(crate) fn router<G: Game>(shared: Arc<Shared<G>>) -> Router {
+    let client = ServeDir::new(&shared.config.www)
+        .append_index_html_on_directories(true)
+        .fallback(get(client_missing));
+    Router::new()
+        .route("/ws", get(upgrade::<G>))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/metrics", get(metrics::<G>))
+        .route("/api/rooms", get(rooms::<G>))
+        .fallback_service(client)
+        .with_state(shared)
+}
+
+async fn metrics<G: Game>(State(shared): State<Arc<Shared<G>>>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        shared.metrics.render(),
+    )
+}
+
+async fn rooms<G: Game>(State(shared): State<Arc<Shared<G>>>) -> impl IntoResponse {
+    let rooms = shared.lobby.borrow().to_vec();
+    Json(rooms)
+}
+
+async fn client_missing() -> impl IntoResponse {
+    (
+        StatusCode::NOT_FOUND,
+        Html(
+            "<!doctype html><title>client not built</title>\
+             <p>The browser client has not been built into this server's <code>--www</code> \
+             directory. Run the README's play command, which builds it.</p>",
+        ),
+    )
+}
+
+/// Answers a WebSocket upgrade request with 101 and hands the upgraded connection to a
+/// session task.
+async fn upgrade<G: Game>(State(shared): State<Arc<Shared<G>>>, mut request: Request) -> Response {
+    let Some(accept) =
+        websocket_key(request.headers()).map(|key| derive_accept_key(key.as_bytes()))
+    else {
+        return (
+            StatusCode::UPGRADE_REQUIRED,
+            [(header::UPGRADE, "websocket")],
+            "expected a WebSocket upgrade\n",
+        )
+            .into_response();
+    };
+    if shared.stop.is_cancelled() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "server shutting down\n").into_response();
+    }
+    let Some(on_upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "connection cannot be upgraded\n",
+        )
+            .into_response();
+    };
+    let permit = request.extensions_mut().remove::<ConnectionPermit>();
+    let config = shared.websocket_config;
+    let tasks = shared.tasks.clone();
+    tasks.spawn(async move {
+        let _permit = permit;
+        match on_upgrade.await {
+            Ok(upgraded) => {
+                let ws = WebSocketStream::from_raw_socket(
+                    TokioIo::new(upgraded),
+                    Role::Server,
+                    Some(config),
+                )
+                .await;
+                session::serve(ws, &shared).await;
+            }
+            Err(e) => tracing::debug!(error = %e, "upgrade failed"),
+        }
+    });
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let headers = response.headers_mut();
+    headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    if let Ok(accept) = HeaderValue::from_str(&accept) {
+        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    }
+    response
+}
+
+/// The `Sec-WebSocket-Key` of a valid RFC 6455 upgrade request, or `None`.
+fn websocket_key(headers: &HeaderMap) -> Option<&HeaderValue> {
+    let has_token = |name, token: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+        })
+    };
+    let upgrade =
+        has_token(header::CONNECTION, "upgrade") && has_token(header::UPGRADE, "websocket");
+    let version = headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .is_some_and(|v| v == "13");
+    (upgrade && version)
+        .then(|| headers.get(header::SEC_WEBSOCKET_KEY))
+        .flatten()
+}

@@ -1,0 +1,233 @@
+//! The authoritative game server runtime: WebSocket sessions on tokio, rooms stepped by a
+//! fixed-rate `bevy_ecs` tick on a thread of their own, all generic over [`netcode::Game`].
+//!
+//! The one entry point is [`run`]: the caller binds the listener (port 0 in tests), chooses
+//! the game and says when to shut down.
+//!
+//! ```text
+//!  TCP accept ─▶ hyper HTTP/1 ─▶ /ws upgrade ─▶ session task ──Command──▶ sim thread
+//!                               (per connection)  ◀──watch<Bytes>──  (all rooms' Worlds)
+//! ```
+
+mod config;
+mod http;
+mod limit;
+mod metrics;
+mod session;
+mod sim;
+
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, atomic::Ordering::Relaxed},
+    time::Duration,
+};
+
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
+use netcode::{Game, RoomSettings};
+use tokio::{
+    net::{TcpListener, TcpStream},
+    sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch},
+};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tower::ServiceExt as _;
+
+pub use crate::{
+    config::{Config, ConfigError},
+    metrics::Metrics,
+    sim::RoomInfo,
+};
+
+/// Bytes tungstenite allocates up front per connection for reading. Client messages are
+/// small, so a small buffer keeps thousands of idle connections cheap.
+const READ_BUFFER_BYTES: usize = 4 * 1024;
+
+/// Bytes of frames buffered before tungstenite writes to the socket; every batch is flushed
+/// explicitly, so this only batches frames within one flush.
+const WRITE_BUFFER_BYTES: usize = 16 * 1024;
+
+/// The most bytes queued for a peer that is not reading. Together with the send timeout
+/// this bounds the memory a stalled reader can hold.
+const MAX_WRITE_BUFFER_BYTES: usize = 256 * 1024;
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A configuration value cannot work.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The simulation thread could not be started.
+    #[error("cannot start the simulation thread: {0}")]
+    SimThread(std::io::Error),
+}
+
+/// What every connection task shares.
+pub(crate) struct Shared<G: Game> {
+    pub(crate) config: Config,
+    pub(crate) websocket_config: WebSocketConfig,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) commands: mpsc::Sender<sim::Command<G::Input>>,
+    pub(crate) lobby: watch::Receiver<Arc<[RoomInfo]>>,
+    /// Cancelled when the server shuts down.
+    pub(crate) stop: CancellationToken,
+    /// Every connection and session task, so shutdown can wait for them.
+    pub(crate) tasks: TaskTracker,
+}
+
+/// Holds one of `max_connections` places for as long as the TCP connection, or the
+/// WebSocket session it was upgraded to, lives.
+#[derive(Debug, Clone)]
+pub(crate) struct ConnectionPermit(
+    #[expect(dead_code, reason = "held for its Drop")] Arc<OwnedSemaphorePermit>,
+);
+
+/// Serves `game` on `listener` until `shutdown` completes, then closes every session with
+/// 1001 and returns once they are gone (or `shutdown_timeout` passes).
+pub async fn run<G: Game>(
+    listener: TcpListener,
+    config: Config,
+    game: G,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    config.validate()?;
+    let defaults = game.settings();
+    let settings = RoomSettings {
+        tick_rate: config.tick_rate.unwrap_or(defaults.tick_rate),
+        capacity: config.room_capacity.unwrap_or(defaults.capacity),
+    };
+    let seed = config.seed.unwrap_or_else(random_seed);
+    let metrics = Arc::new(Metrics::default());
+    let stop = CancellationToken::new();
+    let (commands, command_rx) = mpsc::channel(config.sim_queue);
+    let (lobby_tx, lobby) = watch::channel(Arc::from([]));
+
+    let sim = sim::Sim::new(
+        game,
+        settings,
+        config.max_rooms,
+        seed,
+        metrics.clone(),
+        lobby_tx,
+    );
+    let sim_stop = stop.clone();
+    let sim_thread = std::thread::Builder::new()
+        .name("sim".into())
+        .spawn(move || sim.run(command_rx, sim_stop))
+        .map_err(Error::SimThread)?;
+
+    let websocket_config = WebSocketConfig::default()
+        .max_message_size(Some(config.max_message_bytes))
+        .max_frame_size(Some(config.max_message_bytes))
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES);
+    let connection_limit = Arc::new(Semaphore::new(config.max_connections));
+    let shared = Arc::new(Shared::<G> {
+        websocket_config,
+        metrics,
+        commands,
+        lobby,
+        stop: stop.clone(),
+        tasks: TaskTracker::new(),
+        config,
+    });
+    let router = http::router(shared.clone());
+    tracing::info!(
+        addr = ?listener.local_addr().ok(),
+        game = G::NAME,
+        tick_rate = settings.tick_rate,
+        capacity = settings.capacity,
+        "serving"
+    );
+
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Usually out of file descriptors: back off instead of spinning, and
+                    // keep serving the connections we have.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let Ok(permit) = connection_limit.clone().try_acquire_owned() else {
+            shared.metrics.connections_refused.fetch_add(1, Relaxed);
+            tracing::debug!(%peer, "refused: max_connections reached");
+            continue;
+        };
+        let permit = ConnectionPermit(Arc::new(permit));
+        shared.tasks.spawn(serve_connection(
+            stream,
+            peer,
+            permit,
+            router.clone(),
+            shared.clone(),
+        ));
+    }
+
+    drop(listener);
+    tracing::info!("shutting down");
+    stop.cancel();
+    shared.tasks.close();
+    if tokio::time::timeout(shared.config.shutdown_timeout, shared.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("sessions still open at the shutdown timeout");
+    }
+    let _ = tokio::task::spawn_blocking(move || sim_thread.join()).await;
+    Ok(())
+}
+
+/// Serves HTTP/1 on one TCP connection until it closes, is upgraded, or the server stops.
+async fn serve_connection<G: Game>(
+    stream: TcpStream,
+    peer: SocketAddr,
+    permit: ConnectionPermit,
+    router: axum::Router,
+    shared: Arc<Shared<G>>,
+) {
+    let _ = stream.set_nodelay(true);
+    let service = router.map_request(move |mut request: axum::extract::Request| {
+        request.extensions_mut().insert(permit.clone());
+        request
+    });
+    let service = TowerToHyperService::new(
+        service
+            .map_request(|r: hyper::Request<hyper::body::Incoming>| r.map(axum::body::Body::new)),
+    );
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(shared.config.handshake_timeout);
+    let connection = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
+    tokio::pin!(connection);
+    let result = tokio::select! {
+        result = connection.as_mut() => result,
+        () = shared.stop.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!(%peer, error = %e, "http connection ended with an error");
+    }
+}
+
+/// A seed that differs between runs, for when none is configured.
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    RandomState::new().hash_one(std::time::SystemTime::now())
+}
