@@ -12,7 +12,7 @@ use netcode::{
     ClientMsg, CloseReason, Game, Hello, PROTOCOL_VERSION, PlayerId, Rejection, ServerMsg, codec,
 };
 use tokio::{
-    io::{AsyncRead, AsyncWrite},
+    io::{AsyncRead, AsyncReadExt, AsyncWrite},
     sync::{mpsc, oneshot},
     time::{Instant, sleep, timeout},
 };
@@ -314,7 +314,17 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                     return;
                 }
             }
-            while let Some(Ok(_)) = ws.next().await {}
+            // Read until the peer's close. If what it sends no longer parses (say, the rest
+            // of an oversized frame), keep discarding raw bytes until it hangs up: closing a
+            // socket with unread data sends a reset, which can destroy our close frame
+            // before the peer reads it.
+            while let Some(result) = ws.next().await {
+                if result.is_err() {
+                    let mut sink = [0u8; 4096];
+                    while matches!(ws.get_mut().read(&mut sink).await, Ok(n) if n > 0) {}
+                    break;
+                }
+            }
         })
         .await;
     }

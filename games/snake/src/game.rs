@@ -4,13 +4,15 @@
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
 use netcode::{Game, PlayerId, RoomSettings};
 
-use crate::components::{Body, Food, Heading, Life, Player, Rng, Roster, Rules, Score, Tick, Turns};
+use crate::components::{
+    Body, Food, Heading, Life, Player, Rng, Roster, Rules, Score, Tick, Turns,
+};
 use crate::protocol::{Dir, SnakeInput, SnakeState, SnakeView};
 use crate::rng::SplitMix64;
 use crate::rules::SnakeRules;
 use crate::systems::{
-    advance_tick, apply_turns, bury_crashed, count_down_respawns, detect_collisions,
-    move_snakes, place_new_snake, replenish_food, respawn_snakes,
+    advance_tick, apply_turns, bury_crashed, count_down_respawns, detect_collisions, move_snakes,
+    place_new_snake, replenish_food, respawn_snakes,
 };
 
 /// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`].

@@ -28,7 +28,9 @@ impl SplitMix64 {
     /// A number in `0..n`, or 0 when `n` is 0. Uses the high bits by multiply-shift; the
     /// bias is below `n / 2^32`, negligible for board-sized ranges.
     pub fn below(&mut self, n: usize) -> usize {
-        let n = u64::try_from(n).unwrap_or(u64::MAX).min(u64::from(u32::MAX));
+        let n = u64::try_from(n)
+            .unwrap_or(u64::MAX)
+            .min(u64::from(u32::MAX));
         let high = self.next_u64() >> 32;
         // Both factors are below 2^32, so the product fits in a u64.
         usize::try_from((high * n) >> 32).unwrap_or(0)

@@ -132,7 +132,7 @@ pub(crate) fn respawn_snakes(
     mut snakes: Query<(&mut Life, &mut Body, &mut Heading)>,
 ) {
     let waiting = |life: &Life| *life == Life::Dead { respawn_in: 0 };
-    if !snakes.iter().any(|(life, _, _)| waiting(&life)) {
+    if !snakes.iter().any(|(life, _, _)| waiting(life)) {
         return;
     }
     let (mut board, mut heads) = spawn_board(

@@ -1,0 +1,69 @@
+//! The `server` binary: parses flags, sets up logging, binds, and hands over to
+//! [`server::run`] with snake as the game. Ctrl-C or SIGTERM shuts it down cleanly.
+
+use std::net::SocketAddr;
+
+use anyhow::Context as _;
+use clap::Parser;
+use snake::{Snake, SnakeRules};
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+/// Serves multiplayer snake: the browser client at `/`, the game at `/ws`.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, env = "GAME_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+
+    #[command(flatten)]
+    config: server::Config,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let game = Snake {
+        rules: SnakeRules::default(),
+    };
+    let listener = TcpListener::bind(cli.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", cli.addr))?;
+    server::run(listener, cli.config, game, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,11 @@
+//! One integration-test binary (one link step) with a module per area.
+
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail the test at the failing step"
+)]
+
+mod bots;
+mod sockets;
+mod tidy;

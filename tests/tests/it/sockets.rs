@@ -1,0 +1,441 @@
+//! The server over real sockets: real WebSocket handshakes, the real codec, real snake.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::SinkExt;
+use netcode::{
+    ClientMsg, CloseReason, GameVersion, Hello, PROTOCOL_VERSION, Rejection, Snapshot, codec,
+};
+use snake::{Dir, Snake, SnakeInput, SnakeRules, SnakeState};
+use tests::{Client, ClientError, TestServer, close_of, raw_socket, within};
+use tokio_tungstenite::tungstenite::Message;
+
+type SnakeClient = Client<Snake>;
+
+fn snake() -> Snake {
+    Snake {
+        rules: SnakeRules::default(),
+    }
+}
+
+/// Timings short enough for tests, long enough that a loaded machine does not trip them.
+fn fast_config() -> server::Config {
+    server::Config {
+        tick_rate: Some(30),
+        seed: Some(1),
+        ping_interval: Duration::from_millis(100),
+        idle_timeout: Duration::from_millis(600),
+        handshake_timeout: Duration::from_millis(600),
+        close_timeout: Duration::from_millis(500),
+        ..server::Config::default()
+    }
+}
+
+async fn start() -> TestServer {
+    TestServer::start(snake(), fast_config()).await
+}
+
+async fn join(server: &TestServer, name: &str) -> SnakeClient {
+    within(SnakeClient::connect(&server.ws_url(), name))
+        .await
+        .expect("join")
+}
+
+/// Reads snapshots until one satisfies `done`.
+async fn snapshot_where(
+    client: &mut SnakeClient,
+    mut done: impl FnMut(&Snapshot<SnakeState>) -> bool,
+) -> Snapshot<SnakeState> {
+    within(async {
+        loop {
+            let snapshot = client.next_snapshot().await.expect("snapshot");
+            if done(&snapshot) {
+                return snapshot;
+            }
+        }
+    })
+    .await
+}
+
+/// Waits until `client`'s own snake is alive and returns the snapshot showing it.
+async fn alive(client: &mut SnakeClient) -> Snapshot<SnakeState> {
+    let me = client.welcome().player;
+    snapshot_where(client, |s| s.state.snake(me).is_some_and(|v| v.alive)).await
+}
+
+fn encode(msg: &ClientMsg<SnakeInput>) -> Message {
+    Message::Binary(codec::encode(msg).expect("encode").into())
+}
+
+fn hello(protocol: u16, game_version: u16) -> ClientMsg<SnakeInput> {
+    ClientMsg::Hello(Hello {
+        protocol,
+        game: GameVersion {
+            name: "snake".into(),
+            version: game_version,
+        },
+        name: "tester".into(),
+    })
+}
+
+/// A direction perpendicular to `dir`.
+fn turn(dir: Dir) -> Dir {
+    match dir {
+        Dir::Up | Dir::Down => Dir::Left,
+        Dir::Left | Dir::Right => Dir::Up,
+    }
+}
+
+#[tokio::test]
+async fn a_client_joins_and_receives_snapshots_with_increasing_ticks() {
+    let server = start().await;
+    let mut client = join(&server, "ann").await;
+    assert_eq!(client.welcome().tick_rate, 30);
+    let first = client.next_snapshot().await.unwrap();
+    let second = client.next_snapshot().await.unwrap();
+    assert!(second.tick > first.tick);
+    assert_eq!(first.ack, 0);
+    let me = client.welcome().player;
+    let view = first.state.snake(me).expect("own snake in the snapshot");
+    assert_eq!(view.name, "ann");
+}
+
+#[tokio::test]
+async fn an_input_turns_the_snake() {
+    let server = start().await;
+    let mut client = join(&server, "ann").await;
+    let me = client.welcome().player;
+    let before = alive(&mut client).await;
+    let dir = turn(before.state.snake(me).unwrap().dir);
+    let seq = client.send_input(SnakeInput { dir }).await.unwrap();
+    let after = snapshot_where(&mut client, |s| s.ack >= seq).await;
+    let view = after.state.snake(me).expect("own snake");
+    assert_eq!(
+        view.dir, dir,
+        "the snake took the turn in the tick that acknowledged it"
+    );
+}
+
+#[tokio::test]
+async fn a_reversal_is_ignored() {
+    let server = start().await;
+    let mut client = join(&server, "ann").await;
+    let me = client.welcome().player;
+    let before = alive(&mut client).await;
+    let dir = before.state.snake(me).unwrap().dir;
+    let seq = client
+        .send_input(SnakeInput {
+            dir: dir.opposite(),
+        })
+        .await
+        .unwrap();
+    let after = snapshot_where(&mut client, |s| s.ack >= seq).await;
+    let view = after.state.snake(me).expect("own snake");
+    assert!(view.alive, "a reversal must not kill the snake");
+    assert_eq!(view.dir, dir);
+}
+
+#[tokio::test]
+async fn a_disconnect_removes_the_snake() {
+    let server = start().await;
+    let mut stays = join(&server, "stays").await;
+    let leaves = join(&server, "leaves").await;
+    let gone = leaves.welcome().player;
+    snapshot_where(&mut stays, |s| s.state.snake(gone).is_some()).await;
+    drop(leaves);
+    snapshot_where(&mut stays, |s| s.state.snake(gone).is_none()).await;
+}
+
+#[tokio::test]
+async fn leaving_gets_a_normal_close() {
+    let server = start().await;
+    let client = join(&server, "ann").await;
+    within(client.leave())
+        .await
+        .expect("server closes after leave");
+}
+
+#[tokio::test]
+async fn a_wrong_protocol_version_is_rejected_with_4000() {
+    let server = start().await;
+    let mut ws = raw_socket(&server.ws_url()).await;
+    ws.send(encode(&hello(PROTOCOL_VERSION + 1, 1)))
+        .await
+        .unwrap();
+    let rejection = match within(futures_util::StreamExt::next(&mut ws)).await {
+        Some(Ok(Message::Binary(bytes))) => codec::decode_server::<SnakeState>(&bytes).unwrap(),
+        other => panic!("expected a rejection message, got {other:?}"),
+    };
+    assert!(matches!(
+        rejection,
+        netcode::ServerMsg::Reject(Rejection::VersionMismatch {
+            protocol: PROTOCOL_VERSION,
+            ..
+        })
+    ));
+    assert_eq!(close_of(&mut ws).await.0, 4000);
+}
+
+#[tokio::test]
+async fn a_wrong_game_version_is_rejected_with_4000() {
+    let server = start().await;
+    let mut ws = raw_socket(&server.ws_url()).await;
+    ws.send(encode(&hello(PROTOCOL_VERSION, 999)))
+        .await
+        .unwrap();
+    let (code, reason) = close_of(&mut ws).await;
+    assert_eq!(code, 4000);
+    assert!(reason.contains("reload"), "{reason}");
+}
+
+#[tokio::test]
+async fn an_invalid_name_is_rejected_with_4002() {
+    let server = start().await;
+    let err = SnakeClient::connect(&server.ws_url(), "<script>")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Rejected(Rejection::InvalidName)),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_full_server_rejects_with_4001() {
+    let config = server::Config {
+        max_rooms: 1,
+        room_capacity: Some(1),
+        ..fast_config()
+    };
+    let server = TestServer::start(snake(), config).await;
+    let _seated = join(&server, "first").await;
+    let err = SnakeClient::connect(&server.ws_url(), "second")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Rejected(Rejection::ServerFull)),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_full_room_puts_the_next_player_in_a_new_room() {
+    let config = server::Config {
+        room_capacity: Some(2),
+        ..fast_config()
+    };
+    let server = TestServer::start(snake(), config).await;
+    let a = join(&server, "a").await;
+    let b = join(&server, "b").await;
+    let c = join(&server, "c").await;
+    assert_eq!(a.welcome().room, b.welcome().room);
+    assert_ne!(c.welcome().room, a.welcome().room);
+    // The lobby is published after each tick; wait for the one that saw all three joins.
+    within(async {
+        loop {
+            let (status, body) = server.get("/api/rooms").await;
+            assert_eq!(status, 200);
+            if body.contains("\"players\":2,\"capacity\":2")
+                && body.contains("\"players\":1,\"capacity\":2")
+            {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_input_before_hello_gets_1008() {
+    let server = start().await;
+    let mut ws = raw_socket(&server.ws_url()).await;
+    ws.send(encode(&ClientMsg::Input {
+        seq: 1,
+        input: SnakeInput { dir: Dir::Up },
+    }))
+    .await
+    .unwrap();
+    assert_eq!(close_of(&mut ws).await.0, 1008);
+}
+
+#[tokio::test]
+async fn a_second_hello_gets_1008() {
+    let server = start().await;
+    let mut client = join(&server, "ann").await;
+    client
+        .socket()
+        .send(encode(&hello(PROTOCOL_VERSION, 1)))
+        .await
+        .unwrap();
+    assert_eq!(close_of(client.socket()).await.0, 1008);
+}
+
+#[tokio::test]
+async fn no_hello_in_time_gets_4003() {
+    let server = start().await;
+    let mut ws = raw_socket(&server.ws_url()).await;
+    assert_eq!(close_of(&mut ws).await.0, CloseReason::HelloTimeout.code());
+}
+
+#[tokio::test]
+async fn undecodable_bytes_get_1002_and_other_players_are_not_disturbed() {
+    let server = start().await;
+    let mut bystander = join(&server, "calm").await;
+    let mut vandal = join(&server, "vandal").await;
+    let start = bystander.next_snapshot().await.unwrap().tick;
+    vandal
+        .socket()
+        .send(Message::Binary(Bytes::from_static(&[
+            0xff, 0xfe, 0x00, 0x13, 0x37,
+        ])))
+        .await
+        .unwrap();
+    let (code, _) = close_of(vandal.socket()).await;
+    assert_eq!(code, 1002);
+    // The bystander keeps receiving every tick, with no gap, well past the disruption.
+    let mut last = start;
+    while last < start + 30 {
+        let snapshot = within(bystander.next_snapshot())
+            .await
+            .expect("bystander stays connected");
+        assert_eq!(snapshot.tick, last + 1, "a tick was skipped");
+        last = snapshot.tick;
+    }
+    assert!(server.metric("game_protocol_errors_total").await >= 1.0);
+}
+
+#[tokio::test]
+async fn a_text_frame_gets_1003() {
+    let server = start().await;
+    let mut client = join(&server, "ann").await;
+    client
+        .socket()
+        .send(Message::text("{\"dir\":\"up\"}"))
+        .await
+        .unwrap();
+    assert_eq!(close_of(client.socket()).await.0, 1003);
+}
+
+#[tokio::test]
+async fn an_oversized_message_gets_1009() {
+    let server = start().await;
+    let mut client = join(&server, "ann").await;
+    client
+        .socket()
+        .send(Message::Binary(Bytes::from(vec![0u8; 2048])))
+        .await
+        .unwrap();
+    assert_eq!(close_of(client.socket()).await.0, 1009);
+}
+
+#[tokio::test]
+async fn a_one_mebibyte_frame_gets_1009_before_hello() {
+    let server = start().await;
+    let mut ws = raw_socket(&server.ws_url()).await;
+    ws.send(Message::Binary(Bytes::from(vec![7u8; 1 << 20])))
+        .await
+        .unwrap();
+    assert_eq!(close_of(&mut ws).await.0, 1009);
+}
+
+#[tokio::test]
+async fn an_input_flood_gets_1008() {
+    let server = start().await;
+    let mut client = join(&server, "flood").await;
+    within(async {
+        for _ in 0..1_000 {
+            if client
+                .send_input(SnakeInput { dir: Dir::Up })
+                .await
+                .is_err()
+            {
+                break;
+            }
+        }
+    })
+    .await;
+    assert_eq!(close_of(client.socket()).await.0, 1008);
+    assert!(server.metric("game_inputs_dropped_total").await >= 1.0);
+}
+
+#[tokio::test]
+async fn a_silent_peer_is_dropped_after_the_idle_timeout() {
+    let server = start().await;
+    let mut client = join(&server, "mute").await;
+    // Not reading means not answering pings. Wait (bounded) until the server has given up on
+    // this peer. Its close frame cannot be read back here: the client's first read tries to
+    // send the pongs it owes and fails on the closed socket, as a dead peer's would.
+    within(async {
+        while server.metric("game_connections").await > 0.0 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    let idle_closes = "game_closes_total{code=\"4004\",reason=\"IdleTimeout\"}";
+    assert_eq!(server.metric(idle_closes).await, 1.0);
+    // What was sent before the close can still be read; then the connection is over.
+    within(async { while client.next_snapshot().await.is_ok() {} }).await;
+}
+
+#[tokio::test]
+async fn a_peer_that_answers_pings_outlives_the_idle_timeout() {
+    let server = start().await;
+    let mut client = join(&server, "alive").await;
+    // Reading answers pings automatically. Read for several idle timeouts' worth of ticks.
+    let first = client.next_snapshot().await.unwrap().tick;
+    let ticks_in_three_idle_timeouts = 3 * 30 * 600 / 1000;
+    snapshot_where(&mut client, |s| {
+        s.tick >= first + ticks_in_three_idle_timeouts
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn shutdown_sends_1001_and_run_returns() {
+    let mut server = start().await;
+    let mut a = join(&server, "a").await;
+    let mut b = join(&server, "b").await;
+    server.begin_shutdown();
+    assert_eq!(close_of(a.socket()).await.0, 1001);
+    assert_eq!(close_of(b.socket()).await.0, 1001);
+    server.stop().await.expect("clean exit");
+}
+
+#[tokio::test]
+async fn http_endpoints_answer() {
+    let server = start().await;
+    let _client = join(&server, "ann").await;
+    assert_eq!(server.get("/healthz").await, (200, "ok\n".into()));
+    let (status, metrics) = server.get("/metrics").await;
+    assert_eq!(status, 200);
+    for name in [
+        "game_connections 1",
+        "game_rooms 1",
+        "game_players 1",
+        "game_ticks_total",
+        "game_tick_seconds_bucket",
+    ] {
+        assert!(metrics.contains(name), "{name} missing from\n{metrics}");
+    }
+    let (status, _) = server.get("/ws").await;
+    assert_eq!(status, 426, "a plain GET on /ws asks for an upgrade");
+}
+
+#[tokio::test]
+async fn garbage_instead_of_http_does_not_hurt_the_server() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = start().await;
+    let mut tcp = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    tcp.write_all(&[0x16, 0x03, 0x01, 0x00, 0xff, 0x01, 0x00, 0x00])
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    let _ = within(tcp.read_to_end(&mut buf)).await;
+    let mut client = join(&server, "after").await;
+    client
+        .next_snapshot()
+        .await
+        .expect("the server still serves players");
+}

@@ -1,0 +1,80 @@
+//! Checks on the source tree itself: the layering and conventions ARCHITECTURE.md promises.
+
+use std::{fs, path::Path};
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            if !path.ends_with("target") {
+                rust_files(&path, out);
+            }
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+fn sources(crate_dir: &str) -> Vec<(std::path::PathBuf, String)> {
+    let mut files = Vec::new();
+    rust_files(&workspace().join(crate_dir), &mut files);
+    files
+        .into_iter()
+        .map(|p| (p.clone(), fs::read_to_string(&p).unwrap()))
+        .collect()
+}
+
+#[test]
+fn every_module_opens_with_a_doc_comment_saying_why_it_exists() {
+    let crates = [
+        "netcode",
+        "server",
+        "client-wasm",
+        "games",
+        "arcade",
+        "tests",
+    ];
+    let missing: Vec<String> = crates
+        .iter()
+        .flat_map(|c| sources(c))
+        .filter(|(_, text)| !text.trim_start().starts_with("//!"))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "modules without a //! line: {missing:#?}"
+    );
+}
+
+#[test]
+fn toolkit_crates_never_name_a_game() {
+    for crate_dir in ["netcode", "server"] {
+        for (path, text) in sources(crate_dir) {
+            assert!(
+                !text.to_lowercase().contains("snake"),
+                "{} names snake",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn only_the_codec_names_bincode() {
+    for crate_dir in ["netcode", "server", "client-wasm", "games", "arcade"] {
+        for (path, text) in sources(crate_dir) {
+            if path.ends_with("netcode/src/codec.rs") {
+                continue;
+            }
+            assert!(
+                !text.contains("bincode::"),
+                "{} uses bincode directly",
+                path.display()
+            );
+        }
+    }
+}
