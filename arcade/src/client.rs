@@ -4,10 +4,7 @@
 use std::marker::PhantomData;
 
 use futures_util::{SinkExt, StreamExt};
-use netcode::{
-    ClientMsg, Game, GameVersion, Hello, PROTOCOL_VERSION, Rejection, ServerMsg, Snapshot, Welcome,
-    codec,
-};
+use netcode::{ClientMsg, Game, Hello, Rejection, ServerMsg, Snapshot, Welcome, codec};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,
@@ -69,14 +66,7 @@ impl<G: Game> Client<G> {
             bytes_received: 0,
             game: PhantomData,
         };
-        let hello = ClientMsg::<G::Input>::Hello(Hello {
-            protocol: PROTOCOL_VERSION,
-            game: GameVersion {
-                name: G::NAME.into(),
-                version: G::VERSION,
-            },
-            name: name.into(),
-        });
+        let hello = ClientMsg::<G::Input>::Hello(Hello::new::<G>(name, None));
         client.send(&hello).await?;
         match client.recv().await? {
             ServerMsg::Welcome(welcome) => client.welcome = welcome,

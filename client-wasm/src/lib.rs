@@ -5,12 +5,5 @@
 
 /// The hello a browser client of `G` will send, built from the shared protocol types.
 pub fn hello<G: netcode::Game>(name: &str) -> netcode::ClientMsg<G::Input> {
-    netcode::ClientMsg::Hello(netcode::Hello {
-        protocol: netcode::PROTOCOL_VERSION,
-        game: netcode::GameVersion {
-            name: G::NAME.into(),
-            version: G::VERSION,
-        },
-        name: name.into(),
-    })
+    netcode::ClientMsg::Hello(netcode::Hello::new::<G>(name, None))
 }

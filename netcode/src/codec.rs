@@ -101,6 +101,7 @@ mod tests {
                 version: 3,
             },
             name: name.into(),
+            resume: Some(crate::ResumeToken([9; 16])),
         })
     }
 

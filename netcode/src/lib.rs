@@ -14,6 +14,6 @@ pub mod protocol;
 pub use close::CloseReason;
 pub use game::{Game, Message, RoomSettings};
 pub use protocol::{
-    ClientMsg, GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, RoomId, ServerMsg,
-    Snapshot, Welcome,
+    ClientMsg, GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, ResumeToken, RoomId,
+    ServerMsg, Snapshot, Welcome,
 };

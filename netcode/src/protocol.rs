@@ -32,6 +32,11 @@ pub struct GameVersion {
     pub version: u16,
 }
 
+/// An opaque token that lets a dropped client reclaim its seat (see the reconnection issue);
+/// servers that do not support resuming ignore it.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResumeToken(pub [u8; 16]);
+
 /// The first message of every connection.
 ///
 /// `protocol` is deliberately the first field, and `Hello` the first variant of
@@ -45,6 +50,23 @@ pub struct Hello {
     pub game: GameVersion,
     /// Display name; the server bounds its length and characters.
     pub name: String,
+    /// A token from an earlier session, to resume it.
+    pub resume: Option<ResumeToken>,
+}
+
+impl Hello {
+    /// The hello a client of `G` at this crate's versions sends.
+    pub fn new<G: crate::Game>(name: impl Into<String>, resume: Option<ResumeToken>) -> Hello {
+        Hello {
+            protocol: PROTOCOL_VERSION,
+            game: GameVersion {
+                name: G::NAME.into(),
+                version: G::VERSION,
+            },
+            name: name.into(),
+            resume,
+        }
+    }
 }
 
 /// Client to server.

@@ -76,6 +76,7 @@ fn hello(protocol: u16, game_version: u16) -> ClientMsg<SnakeInput> {
             version: game_version,
         },
         name: "tester".into(),
+        resume: None,
     })
 }
 
