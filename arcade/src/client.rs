@@ -71,8 +71,8 @@ impl<G: Game> Client<G> {
         match client.recv().await? {
             ServerMsg::Welcome(welcome) => client.welcome = welcome,
             ServerMsg::Reject(rejection) => return Err(ClientError::Rejected(rejection)),
-            ServerMsg::Snapshot(_) => {
-                return Err(ClientError::Unexpected("snapshot before welcome"));
+            ServerMsg::Snapshot(_) | ServerMsg::Pong { .. } => {
+                return Err(ClientError::Unexpected("snapshot or pong before welcome"));
             }
         }
         Ok(client)
@@ -91,12 +91,32 @@ impl<G: Game> Client<G> {
         Ok(seq)
     }
 
-    /// Waits for the next snapshot.
+    /// Waits for the next snapshot, skipping pongs.
     pub async fn next_snapshot(&mut self) -> Result<Snapshot<G::Snapshot>, ClientError> {
-        match self.recv().await? {
-            ServerMsg::Snapshot(snapshot) => Ok(snapshot),
-            ServerMsg::Reject(rejection) => Err(ClientError::Rejected(rejection)),
-            ServerMsg::Welcome(_) => Err(ClientError::Unexpected("second welcome")),
+        loop {
+            match self.recv().await? {
+                ServerMsg::Snapshot(snapshot) => return Ok(snapshot),
+                ServerMsg::Pong { .. } => {}
+                ServerMsg::Reject(rejection) => return Err(ClientError::Rejected(rejection)),
+                ServerMsg::Welcome(_) => return Err(ClientError::Unexpected("second welcome")),
+            }
+        }
+    }
+
+    /// Sends a protocol-level ping and waits for its pong, skipping snapshots; returns the
+    /// server's clock from the pong.
+    pub async fn ping(&mut self, sent_ms: u32) -> Result<u64, ClientError> {
+        self.send(&ClientMsg::Ping { sent_ms }).await?;
+        loop {
+            match self.recv().await? {
+                ServerMsg::Pong {
+                    sent_ms: echoed,
+                    server_ms,
+                } if echoed == sent_ms => return Ok(server_ms),
+                ServerMsg::Pong { .. } | ServerMsg::Snapshot(_) => {}
+                ServerMsg::Reject(rejection) => return Err(ClientError::Rejected(rejection)),
+                ServerMsg::Welcome(_) => return Err(ClientError::Unexpected("second welcome")),
+            }
         }
     }
 

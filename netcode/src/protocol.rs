@@ -84,6 +84,12 @@ pub enum ClientMsg<I> {
     },
     /// The player leaves; the server closes with 1000.
     Leave,
+    /// Asks for a [`ServerMsg::Pong`] at once, to measure round-trip time and clock offset.
+    /// Browsers cannot see WebSocket-level pings, so the protocol carries its own.
+    Ping {
+        /// The client's clock when sending, in milliseconds since any epoch it likes.
+        sent_ms: u32,
+    },
 }
 
 /// Sent once, in answer to an accepted [`Hello`].
@@ -146,4 +152,11 @@ pub enum ServerMsg<S> {
     Snapshot(Snapshot<S>),
     /// The hello was refused; a close frame follows.
     Reject(Rejection),
+    /// The answer to a [`ClientMsg::Ping`], sent as soon as the ping is read.
+    Pong {
+        /// The ping's `sent_ms`, echoed.
+        sent_ms: u32,
+        /// The server's clock when answering, in milliseconds since it started.
+        server_ms: u64,
+    },
 }

@@ -77,6 +77,8 @@ pub(crate) struct Shared<G: Game> {
     pub(crate) stop: CancellationToken,
     /// Every connection and session task, so shutdown can wait for them.
     pub(crate) tasks: TaskTracker,
+    /// When the server started; the clock of [`netcode::ServerMsg::Pong`].
+    pub(crate) started: std::time::Instant,
 }
 
 /// Holds one of `max_connections` places for as long as the TCP connection, or the
@@ -134,6 +136,7 @@ pub async fn run<G: Game>(
         lobby,
         stop: stop.clone(),
         tasks: TaskTracker::new(),
+        started: std::time::Instant::now(),
         config,
     });
     let router = http::router(shared.clone());

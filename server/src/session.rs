@@ -198,6 +198,12 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                         }
                         Ok(ClientMsg::Input { .. }) => {} // A stale or repeated sequence number.
                         Ok(ClientMsg::Leave) => return Exit::Close(CloseReason::Normal),
+                        Ok(ClientMsg::Ping { sent_ms }) => {
+                            let server_ms = u64::try_from(shared.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                            if let Err(exit) = self.send(&ServerMsg::Pong { sent_ms, server_ms }).await {
+                                return exit;
+                            }
+                        }
                         Ok(ClientMsg::Hello(_)) => return self.protocol_error(CloseReason::HelloExpected),
                         Err(_) => return self.protocol_error(CloseReason::Undecodable),
                     }

@@ -149,6 +149,15 @@ async fn a_disconnect_removes_the_snake() {
 }
 
 #[tokio::test]
+async fn a_ping_is_answered_with_a_pong_echoing_its_time() {
+    let server = start().await;
+    let mut client = join(&server, "ann").await;
+    let first = within(client.ping(1234)).await.unwrap();
+    let second = within(client.ping(1235)).await.unwrap();
+    assert!(second >= first, "the server clock never runs backwards");
+}
+
+#[tokio::test]
 async fn leaving_gets_a_normal_close() {
     let server = start().await;
     let client = join(&server, "ann").await;

@@ -1,0 +1,97 @@
+//! Turning the snake: arrow keys and WASD on a keyboard, swipes on a touch screen.
+
+use snake::Dir;
+
+/// How far a finger must travel, in CSS pixels, before a swipe counts.
+pub const SWIPE_MIN_PX: f64 = 24.0;
+
+/// The direction a key asks for. `code` is the physical key (`KeyboardEvent.code`), so WASD
+/// works on any keyboard layout; `key` catches arrows on keyboards that report them oddly.
+pub fn key_dir(code: &str, key: &str) -> Option<Dir> {
+    match (code, key) {
+        ("ArrowUp" | "KeyW", _) | (_, "ArrowUp") => Some(Dir::Up),
+        ("ArrowDown" | "KeyS", _) | (_, "ArrowDown") => Some(Dir::Down),
+        ("ArrowLeft" | "KeyA", _) | (_, "ArrowLeft") => Some(Dir::Left),
+        ("ArrowRight" | "KeyD", _) | (_, "ArrowRight") => Some(Dir::Right),
+        _ => None,
+    }
+}
+
+/// Follows one finger and reports a direction each time it has moved far enough along one
+/// axis, so a single continuous gesture can make several turns.
+#[derive(Debug, Default, Clone)]
+pub struct Swipe {
+    anchor: Option<(f64, f64)>,
+}
+
+impl Swipe {
+    /// A finger touched down at (`x`, `y`).
+    pub fn start(&mut self, x: f64, y: f64) {
+        self.anchor = Some((x, y));
+    }
+
+    /// The finger moved to (`x`, `y`); returns a direction once it travelled
+    /// [`SWIPE_MIN_PX`] mostly along one axis, and restarts from there.
+    pub fn moved(&mut self, x: f64, y: f64) -> Option<Dir> {
+        let (ax, ay) = self.anchor?;
+        let (dx, dy) = (x - ax, y - ay);
+        if dx.abs().max(dy.abs()) < SWIPE_MIN_PX {
+            return None;
+        }
+        self.anchor = Some((x, y));
+        Some(if dx.abs() > dy.abs() {
+            if dx > 0.0 { Dir::Right } else { Dir::Left }
+        } else if dy > 0.0 {
+            Dir::Down
+        } else {
+            Dir::Up
+        })
+    }
+
+    /// The finger lifted.
+    pub fn end(&mut self) {
+        self.anchor = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arrows_and_wasd_map_to_directions() {
+        assert_eq!(key_dir("ArrowUp", "ArrowUp"), Some(Dir::Up));
+        assert_eq!(key_dir("KeyW", "w"), Some(Dir::Up));
+        assert_eq!(
+            key_dir("KeyA", "q"),
+            Some(Dir::Left),
+            "AZERTY: the physical key counts"
+        );
+        assert_eq!(key_dir("KeyS", "s"), Some(Dir::Down));
+        assert_eq!(key_dir("KeyD", "d"), Some(Dir::Right));
+        assert_eq!(key_dir("", "ArrowRight"), Some(Dir::Right));
+        assert_eq!(key_dir("Space", " "), None);
+    }
+
+    #[test]
+    fn a_short_wobble_is_not_a_swipe() {
+        let mut swipe = Swipe::default();
+        swipe.start(100.0, 100.0);
+        assert_eq!(swipe.moved(110.0, 95.0), None);
+    }
+
+    #[test]
+    fn a_swipe_follows_its_major_axis_and_chains() {
+        let mut swipe = Swipe::default();
+        swipe.start(100.0, 100.0);
+        assert_eq!(swipe.moved(140.0, 110.0), Some(Dir::Right));
+        assert_eq!(
+            swipe.moved(145.0, 150.0),
+            Some(Dir::Down),
+            "a second turn in one gesture"
+        );
+        assert_eq!(swipe.moved(146.0, 151.0), None);
+        swipe.end();
+        assert_eq!(swipe.moved(0.0, 0.0), None, "no finger, no swipe");
+    }
+}

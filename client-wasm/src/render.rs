@@ -1,0 +1,219 @@
+//! Drawing snake on a 2D canvas at display refresh: interpolated snake paths, food, walls,
+//! names, with the player's own snake highlighted.
+
+use netcode::PlayerId;
+use snake::{Cell, SnakeState, SnakeView};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::timeline::Frame;
+
+/// Body thickness as a fraction of a cell.
+const BODY_WIDTH: f64 = 0.72;
+/// Colours.
+const BACKGROUND: &str = "#0f172a";
+const GRID: &str = "#16213a";
+const WALL: &str = "#475569";
+const FOOD: &str = "#f97316";
+const OWN: &str = "#4ade80";
+const NAME: &str = "#e2e8f0";
+
+/// A point in cell units; (0.5, 0.5) is the centre of cell (0, 0).
+pub type Point = (f64, f64);
+
+fn centre(cell: Cell) -> Point {
+    (f64::from(cell.x) + 0.5, f64::from(cell.y) + 0.5)
+}
+
+fn lerp(a: Point, b: Point, t: f64) -> Point {
+    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+}
+
+/// The polyline of a snake `alpha` of the way from `from` to `to`, head first.
+///
+/// Between two ticks the head slides from its old cell to its new one and the tail slides
+/// after it; everything in between is already where it will be. When the two states are not
+/// one step apart (respawn, first sight), the later state is drawn as it is.
+pub fn snake_path(from: Option<&SnakeView>, to: &SnakeView, alpha: f64) -> Vec<Point> {
+    let mut path: Vec<Point> = to.body.iter().copied().map(centre).collect();
+    let Some(from) = from.filter(|f| f.alive && to.alive) else {
+        return path;
+    };
+    let (Some(&old_head), Some(&new_head)) = (from.body.first(), to.body.first()) else {
+        return path;
+    };
+    if !old_head.is_adjacent(new_head) || to.body.get(1) != Some(&old_head) {
+        return path;
+    }
+    path[0] = lerp(centre(old_head), centre(new_head), alpha);
+    if let (Some(&old_tail), Some(&new_tail)) = (from.body.last(), to.body.last())
+        && old_tail != new_tail
+        && old_tail.is_adjacent(new_tail)
+    {
+        // The tail moved: its end trails back into the cell it is leaving.
+        path.push(lerp(centre(old_tail), centre(new_tail), alpha));
+    }
+    path
+}
+
+/// A stable colour for a player that is not us.
+pub fn player_colour(player: PlayerId) -> String {
+    let hue = (f64::from(player.0) * 137.508) % 360.0;
+    format!("hsl({hue:.0}, 70%, 62%)")
+}
+
+/// Draws one frame of `state`, interpolated when `frame` allows.
+pub fn draw(
+    canvas: &HtmlCanvasElement,
+    ctx: &CanvasRenderingContext2d,
+    frame: &Frame<'_, SnakeState>,
+    me: Option<PlayerId>,
+) {
+    let (to, from, alpha) = match frame {
+        Frame::Between { from, to, alpha } => (to.1, Some(from.1), *alpha),
+        Frame::Hold((_, state)) => (*state, None, 1.0),
+    };
+    let (w, h) = (f64::from(canvas.width()), f64::from(canvas.height()));
+    let (cols, rows) = (f64::from(to.width), f64::from(to.height));
+    let cell = (w / cols).min(h / rows).floor().max(1.0);
+    let (ox, oy) = (
+        ((w - cell * cols) / 2.0).floor(),
+        ((h - cell * rows) / 2.0).floor(),
+    );
+    let at = |p: Point| (ox + p.0 * cell, oy + p.1 * cell);
+
+    ctx.set_fill_style_str(BACKGROUND);
+    ctx.fill_rect(0.0, 0.0, w, h);
+    ctx.set_stroke_style_str(GRID);
+    ctx.set_line_width(1.0);
+    ctx.begin_path();
+    for x in 1..to.width {
+        let px = ox + f64::from(x) * cell + 0.5;
+        ctx.move_to(px, oy);
+        ctx.line_to(px, oy + rows * cell);
+    }
+    for y in 1..to.height {
+        let py = oy + f64::from(y) * cell + 0.5;
+        ctx.move_to(ox, py);
+        ctx.line_to(ox + cols * cell, py);
+    }
+    ctx.stroke();
+    ctx.set_stroke_style_str(WALL);
+    ctx.set_line_width((cell / 4.0).max(2.0));
+    ctx.stroke_rect(ox, oy, cols * cell, rows * cell);
+
+    ctx.set_fill_style_str(FOOD);
+    for food in &to.food {
+        let (x, y) = at(centre(*food));
+        ctx.begin_path();
+        let _ = ctx.arc(x, y, cell * 0.3, 0.0, std::f64::consts::TAU);
+        ctx.fill();
+    }
+
+    ctx.set_line_cap("round");
+    ctx.set_line_join("round");
+    // Others first, so our own snake is drawn on top.
+    let mut snakes: Vec<&SnakeView> = to.live_snakes().collect();
+    snakes.sort_by_key(|s| Some(s.player) == me);
+    for view in snakes {
+        let before = from.and_then(|f| f.snake(view.player));
+        let path = snake_path(before, view, alpha);
+        let own = Some(view.player) == me;
+        let colour = if own {
+            OWN.to_owned()
+        } else {
+            player_colour(view.player)
+        };
+        if own {
+            ctx.set_shadow_color(OWN);
+            ctx.set_shadow_blur(cell * 0.8);
+        }
+        ctx.set_stroke_style_str(&colour);
+        ctx.set_line_width(cell * BODY_WIDTH);
+        ctx.begin_path();
+        for (i, point) in path.iter().enumerate() {
+            let (x, y) = at(*point);
+            if i == 0 {
+                ctx.move_to(x, y);
+                // A single-point path still shows a dot.
+                ctx.line_to(x + 0.01, y);
+            } else {
+                ctx.line_to(x, y);
+            }
+        }
+        ctx.stroke();
+        ctx.set_shadow_blur(0.0);
+        if let Some(&head) = path.first() {
+            let (x, y) = at(head);
+            ctx.set_fill_style_str(if own { "#ffffff" } else { "#0f172a" });
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, cell * 0.16, 0.0, std::f64::consts::TAU);
+            ctx.fill();
+            ctx.set_fill_style_str(NAME);
+            ctx.set_font(&format!(
+                "{}px system-ui, sans-serif",
+                (cell * 0.9).clamp(10.0, 16.0).round()
+            ));
+            ctx.set_text_align("center");
+            let _ = ctx.fill_text(&view.name, x, y - cell * 0.9);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use snake::Dir;
+
+    use super::*;
+
+    fn view(body: &[(u8, u8)], alive: bool) -> SnakeView {
+        SnakeView {
+            player: PlayerId(1),
+            name: "a".into(),
+            body: body.iter().map(|&(x, y)| Cell::new(x, y)).collect(),
+            dir: Dir::Right,
+            alive,
+            score: 0,
+            respawn_in: 0,
+        }
+    }
+
+    #[test]
+    fn halfway_through_a_step_the_head_and_tail_are_between_cells() {
+        let from = view(&[(5, 5), (4, 5), (3, 5)], true);
+        let to = view(&[(6, 5), (5, 5), (4, 5)], true);
+        let path = snake_path(Some(&from), &to, 0.5);
+        assert_eq!(path, vec![(6.0, 5.5), (5.5, 5.5), (4.5, 5.5), (4.0, 5.5)]);
+    }
+
+    #[test]
+    fn at_the_end_of_a_step_the_path_is_the_new_body() {
+        let from = view(&[(5, 5), (4, 5), (3, 5)], true);
+        let to = view(&[(6, 5), (5, 5), (4, 5)], true);
+        let end: Vec<Point> = snake_path(Some(&from), &to, 1.0);
+        assert_eq!(end.first(), Some(&(6.5, 5.5)));
+        assert_eq!(end.last(), Some(&(4.5, 5.5)));
+    }
+
+    #[test]
+    fn a_growing_snake_keeps_its_tail_still() {
+        let from = view(&[(5, 5), (4, 5)], true);
+        let to = view(&[(6, 5), (5, 5), (4, 5)], true);
+        let path = snake_path(Some(&from), &to, 0.5);
+        assert_eq!(path, vec![(6.0, 5.5), (5.5, 5.5), (4.5, 5.5)]);
+    }
+
+    #[test]
+    fn a_respawned_snake_is_drawn_where_it_is() {
+        let from = view(&[(5, 5), (4, 5)], true);
+        let to = view(&[(20, 20), (19, 20)], true);
+        assert_eq!(
+            snake_path(Some(&from), &to, 0.5),
+            vec![(20.5, 20.5), (19.5, 20.5)]
+        );
+    }
+
+    #[test]
+    fn players_get_distinct_colours() {
+        assert_ne!(player_colour(PlayerId(1)), player_colour(PlayerId(2)));
+    }
+}
