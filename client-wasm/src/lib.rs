@@ -34,6 +34,22 @@ pub fn now() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Logs to the browser console (and nowhere on native targets, where tests run).
+pub(crate) fn console_info(message: &str) {
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::info_1(&message.into());
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = message;
+}
+
+/// Logs a warning to the browser console.
+pub(crate) fn console_warn(message: &str) {
+    #[cfg(target_arch = "wasm32")]
+    web_sys::console::warn_1(&message.into());
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = message;
+}
+
 fn random() -> f64 {
     js_sys::Math::random()
 }
@@ -109,7 +125,7 @@ pub fn start() -> Result<(), JsValue> {
     {
         page.name.set_value(&name);
     }
-    web_sys::console::info_1(&format!("snake client: game endpoint {url}").into());
+    console_info(&format!("snake client: game endpoint {url}"));
 
     let listeners = vec![
         Listener::new(&page.lobby, "submit", |event| {

@@ -5,6 +5,7 @@
 use netcode::{ClientMsg, CloseReason, Game, Hello, PlayerId, Rejection, ServerMsg, Welcome};
 
 use crate::{
+    console_info, console_warn,
     net::{Connection, NetEvent},
     timeline::Timeline,
 };
@@ -177,6 +178,11 @@ impl<G: Game> Session<G> {
     fn schedule_retry(&mut self) {
         let attempt = self.attempt();
         let delay = backoff_ms(attempt, (self.env.random)());
+        console_info(&format!(
+            "reconnecting in {:.1} s (attempt {})",
+            delay / 1000.0,
+            attempt + 1
+        ));
         self.phase = Phase::Reconnecting {
             retry_at: (self.env.now)() + delay,
             attempt: attempt + 1,
@@ -221,12 +227,14 @@ impl<G: Game> Session<G> {
             }
             NetEvent::Message { msg, at } => self.receive(msg, at),
             NetEvent::Undecodable(e) => {
+                console_warn(&format!("undecodable message from the server: {e}"));
                 self.notice = Some(format!("undecodable message from the server: {e}"));
                 if let Some(connection) = &self.connection {
                     connection.close(1002, "undecodable message");
                 }
             }
             NetEvent::Closed { code, reason } => {
+                console_warn(&format!("connection closed: {code} {reason}"));
                 self.connection = None;
                 self.welcome = None;
                 match after_close(code, &reason, self.leaving) {
@@ -248,6 +256,10 @@ impl<G: Game> Session<G> {
     fn receive(&mut self, msg: ServerMsg<G::Snapshot>, at: f64) {
         match msg {
             ServerMsg::Welcome(welcome) => {
+                console_info(&format!(
+                    "joined room {} as player {} ({} ticks/s)",
+                    welcome.room.0, welcome.player.0, welcome.tick_rate
+                ));
                 self.timeline = Timeline::new(welcome.tick_rate);
                 self.ack = 0;
                 self.next_seq = 1;

@@ -93,7 +93,9 @@ impl ChromeDriver {
     /// Waits until chromedriver accepts connections, which it does once it can serve.
     async fn wait_until_ready(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + START_DEADLINE;
+        let mut poll = tokio::time::interval(POLL);
         loop {
+            poll.tick().await;
             if let Ok(Some(status)) = self.child.try_wait() {
                 return Err(format!("chromedriver exited with {status}"));
             }
@@ -103,7 +105,6 @@ impl ChromeDriver {
             if Instant::now() > deadline {
                 return Err(format!("not listening within {START_DEADLINE:?}"));
             }
-            tokio::time::sleep(POLL).await;
         }
     }
 

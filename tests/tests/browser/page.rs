@@ -122,7 +122,9 @@ impl Page {
     ) -> Result<State, String> {
         let deadline = Instant::now() + within;
         let mut last = None;
+        let mut poll = tokio::time::interval(POLL);
         loop {
+            poll.tick().await;
             match self.state().await? {
                 Some(state) if ready(&state) => return Ok(state),
                 seen => last = seen.or(last),
@@ -134,7 +136,6 @@ impl Page {
                     self.label
                 ));
             }
-            tokio::time::sleep(POLL).await;
         }
     }
 
