@@ -4,7 +4,10 @@
 use std::marker::PhantomData;
 
 use futures_util::{SinkExt, StreamExt};
-use netcode::{ClientMsg, Game, Hello, Rejection, ServerMsg, Snapshot, Welcome, codec};
+use netcode::{
+    ClientMsg, DeltaError, Game, Hello, Reconstructor, Rejection, ServerMsg, TickState, Welcome,
+    codec,
+};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,
@@ -37,6 +40,23 @@ pub enum ClientError {
     /// A valid message that does not fit the protocol state, such as a second welcome.
     #[error("unexpected message: {0}")]
     Unexpected(&'static str),
+    /// A delta snapshot did not apply to its baseline.
+    #[error(transparent)]
+    Delta(#[from] DeltaError),
+}
+
+/// How a client behaves.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Acknowledge every reconstructed snapshot, so the server sends deltas. Without acks
+    /// the server sends every snapshot whole, which is useful for comparisons.
+    pub ack: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { ack: true }
+    }
 }
 
 /// One connected, welcomed player of game `G`.
@@ -44,6 +64,8 @@ pub enum ClientError {
 pub struct Client<G: Game> {
     ws: Socket,
     welcome: Welcome,
+    options: Options,
+    states: Reconstructor<G>,
     next_seq: u32,
     bytes_sent: u64,
     bytes_received: u64,
@@ -53,6 +75,15 @@ pub struct Client<G: Game> {
 impl<G: Game> Client<G> {
     /// Connects to `url`, says hello as `name` and waits for the welcome.
     pub async fn connect(url: &str, name: &str) -> Result<Self, ClientError> {
+        Self::connect_with(url, name, Options::default()).await
+    }
+
+    /// [`connect`](Self::connect) with `options`.
+    pub async fn connect_with(
+        url: &str,
+        name: &str,
+        options: Options,
+    ) -> Result<Self, ClientError> {
         let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await?;
         let mut client = Client {
             ws,
@@ -61,6 +92,8 @@ impl<G: Game> Client<G> {
                 room: netcode::RoomId(0),
                 tick_rate: 0,
             },
+            options,
+            states: Reconstructor::default(),
             next_seq: 1,
             bytes_sent: 0,
             bytes_received: 0,
@@ -91,11 +124,18 @@ impl<G: Game> Client<G> {
         Ok(seq)
     }
 
-    /// Waits for the next snapshot, skipping pongs.
-    pub async fn next_snapshot(&mut self) -> Result<Snapshot<G::Snapshot>, ClientError> {
+    /// Waits for the next snapshot, skipping pongs, and returns the whole state it
+    /// describes; acknowledges it unless the options say not to.
+    pub async fn next_snapshot(&mut self) -> Result<TickState<G::Snapshot>, ClientError> {
         loop {
             match self.recv().await? {
-                ServerMsg::Snapshot(snapshot) => return Ok(snapshot),
+                ServerMsg::Snapshot(snapshot) => {
+                    let state = self.states.receive(snapshot)?;
+                    if self.options.ack {
+                        self.send(&ClientMsg::Ack { tick: state.tick }).await?;
+                    }
+                    return Ok(state);
+                }
                 ServerMsg::Pong { .. } => {}
                 ServerMsg::Reject(rejection) => return Err(ClientError::Rejected(rejection)),
                 ServerMsg::Welcome(_) => return Err(ClientError::Unexpected("second welcome")),
@@ -154,7 +194,7 @@ impl<G: Game> Client<G> {
         Ok(())
     }
 
-    async fn recv(&mut self) -> Result<ServerMsg<G::Snapshot>, ClientError> {
+    async fn recv(&mut self) -> Result<ServerMsg<G::Snapshot, G::Delta>, ClientError> {
         loop {
             match self.ws.next().await {
                 Some(Ok(Message::Binary(bytes))) => {

@@ -15,13 +15,13 @@ pub const INBOX_CAPACITY: usize = 128;
 
 /// What happened on the socket, in order.
 #[derive(Debug)]
-pub enum NetEvent<S> {
+pub enum NetEvent<S, D> {
     /// The WebSocket handshake completed.
     Opened,
     /// A message from the server, stamped with the page clock (ms) when it arrived.
     Message {
         /// The message.
-        msg: ServerMsg<S>,
+        msg: ServerMsg<S, D>,
         /// `performance.now()` at arrival.
         at: f64,
     },
@@ -38,12 +38,12 @@ pub enum NetEvent<S> {
 
 /// Events between the socket's callbacks and the frame loop.
 #[derive(Debug)]
-struct Inbox<S> {
-    events: VecDeque<NetEvent<S>>,
+struct Inbox<S, D> {
+    events: VecDeque<NetEvent<S, D>>,
 }
 
-impl<S> Inbox<S> {
-    fn push(&mut self, event: NetEvent<S>) {
+impl<S, D> Inbox<S, D> {
+    fn push(&mut self, event: NetEvent<S, D>) {
         if self.events.len() == INBOX_CAPACITY {
             self.events.pop_front();
         }
@@ -54,7 +54,7 @@ impl<S> Inbox<S> {
 /// One WebSocket to a game server.
 pub struct Connection<G: Game> {
     socket: WebSocket,
-    inbox: Rc<RefCell<Inbox<G::Snapshot>>>,
+    inbox: Rc<RefCell<Inbox<G::Snapshot, G::Delta>>>,
     // Held so the browser can call them; unregistered in `drop`, then freed.
     _on_open: Closure<dyn FnMut(Event)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -129,7 +129,7 @@ impl<G: Game> Connection<G> {
     }
 
     /// Takes every event that arrived since the last call.
-    pub fn drain(&self) -> VecDeque<NetEvent<G::Snapshot>> {
+    pub fn drain(&self) -> VecDeque<NetEvent<G::Snapshot, G::Delta>> {
         std::mem::take(&mut self.inbox.borrow_mut().events)
     }
 

@@ -2,7 +2,9 @@
 //! snapshot timeline, measure round-trip time, send inputs, and reconnect with backoff after
 //! an unexpected close. It knows nothing about drawing or controls.
 
-use netcode::{ClientMsg, CloseReason, Game, Hello, PlayerId, Rejection, ServerMsg, Welcome};
+use netcode::{
+    ClientMsg, CloseReason, Game, Hello, PlayerId, Reconstructor, Rejection, ServerMsg, Welcome,
+};
 
 use crate::{
     console_info, console_warn,
@@ -102,6 +104,8 @@ pub struct Session<G: Game> {
     connection: Option<Connection<G>>,
     welcome: Option<Welcome>,
     timeline: Timeline<G::Snapshot>,
+    /// Recent whole states, the baselines the server's deltas refer to.
+    states: Reconstructor<G>,
     /// The latest acknowledged input sequence.
     ack: u32,
     next_seq: u32,
@@ -123,6 +127,7 @@ impl<G: Game> Session<G> {
             connection: None,
             welcome: None,
             timeline: Timeline::new(1),
+            states: Reconstructor::default(),
             ack: 0,
             next_seq: 1,
             rtt_ms: None,
@@ -217,7 +222,7 @@ impl<G: Game> Session<G> {
         }
     }
 
-    fn handle(&mut self, event: NetEvent<G::Snapshot>) {
+    fn handle(&mut self, event: NetEvent<G::Snapshot, G::Delta>) {
         match event {
             NetEvent::Opened => {
                 let hello = ClientMsg::Hello(Hello::new::<G>(self.name.clone(), None));
@@ -253,7 +258,7 @@ impl<G: Game> Session<G> {
         }
     }
 
-    fn receive(&mut self, msg: ServerMsg<G::Snapshot>, at: f64) {
+    fn receive(&mut self, msg: ServerMsg<G::Snapshot, G::Delta>, at: f64) {
         match msg {
             ServerMsg::Welcome(welcome) => {
                 console_info(&format!(
@@ -261,6 +266,7 @@ impl<G: Game> Session<G> {
                     welcome.room.0, welcome.player.0, welcome.tick_rate
                 ));
                 self.timeline = Timeline::new(welcome.tick_rate);
+                self.states.clear();
                 self.ack = 0;
                 self.next_seq = 1;
                 self.welcome = Some(welcome);
@@ -268,10 +274,22 @@ impl<G: Game> Session<G> {
                 self.notice = None;
                 self.next_ping_at = at;
             }
-            ServerMsg::Snapshot(snapshot) => {
-                self.ack = self.ack.max(snapshot.ack);
-                self.timeline.push(snapshot.tick, snapshot.state, at);
-            }
+            ServerMsg::Snapshot(snapshot) => match self.states.receive(snapshot) {
+                Ok(state) => {
+                    // Acknowledged only once rebuilt, so the server's next baseline is one
+                    // this client holds.
+                    if let Some(connection) = &self.connection {
+                        let _ = connection.send(&ClientMsg::Ack { tick: state.tick });
+                    }
+                    self.ack = self.ack.max(state.ack);
+                    self.timeline.push(state.tick, state.state, at);
+                }
+                Err(e) => {
+                    // A bug or a lost baseline: without new acks the server falls back to a
+                    // keyframe once its baseline ages past delta_max_age.
+                    console_warn(&format!("snapshot dropped: {e}"));
+                }
+            },
             ServerMsg::Pong { sent_ms, .. } => {
                 let sample = (at as u32).wrapping_sub(sent_ms) as f64;
                 self.rtt_ms = Some(match self.rtt_ms {

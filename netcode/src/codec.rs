@@ -53,7 +53,9 @@ pub fn decode_client<I: DeserializeOwned>(bytes: &[u8]) -> Result<ClientMsg<I>, 
 }
 
 /// Decodes a server-to-client message, allocating at most [`SERVER_DECODE_LIMIT`] bytes.
-pub fn decode_server<S: DeserializeOwned>(bytes: &[u8]) -> Result<ServerMsg<S>, CodecError> {
+pub fn decode_server<S: DeserializeOwned, D: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<ServerMsg<S, D>, CodecError> {
     decode_exact(bytes, standard().with_limit::<SERVER_DECODE_LIMIT>())
 }
 
@@ -90,7 +92,7 @@ mod tests {
 
     use super::*;
     use crate::protocol::{
-        GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, RoomId, Snapshot, Welcome,
+        Body, GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, RoomId, Snapshot, Welcome,
     };
 
     fn hello(protocol: u16, name: &str) -> ClientMsg<u8> {
@@ -119,7 +121,7 @@ mod tests {
 
     #[test]
     fn server_messages_round_trip() {
-        let msgs: [ServerMsg<Vec<u16>>; 3] = [
+        let msgs: [ServerMsg<Vec<u16>, i8>; 5] = [
             ServerMsg::Welcome(Welcome {
                 player: PlayerId(4),
                 room: RoomId(1),
@@ -128,8 +130,17 @@ mod tests {
             ServerMsg::Snapshot(Snapshot {
                 tick: 99,
                 ack: 3,
-                state: vec![1, 2, 300],
+                body: Body::Full(vec![1, 2, 300]),
             }),
+            ServerMsg::Snapshot(Snapshot {
+                tick: 100,
+                ack: 3,
+                body: Body::Delta { age: 1, delta: -4 },
+            }),
+            ServerMsg::Pong {
+                sent_ms: 7,
+                server_ms: 1 << 40,
+            },
             ServerMsg::Reject(Rejection::VersionMismatch {
                 protocol: 1,
                 game: GameVersion {
@@ -140,7 +151,7 @@ mod tests {
         ];
         for msg in msgs {
             let bytes = encode(&msg).unwrap();
-            assert_eq!(decode_server::<Vec<u16>>(&bytes).unwrap(), msg);
+            assert_eq!(decode_server::<Vec<u16>, i8>(&bytes).unwrap(), msg);
         }
     }
 
@@ -193,7 +204,7 @@ mod tests {
         #[test]
         fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
             let _ = decode_client::<(u8, String, Vec<u32>)>(&bytes);
-            let _ = decode_server::<Vec<(u8, u8)>>(&bytes);
+            let _ = decode_server::<Vec<(u8, u8)>, Vec<u16>>(&bytes);
             let _ = peek_hello_protocol(&bytes);
         }
 

@@ -7,7 +7,7 @@ use std::fmt::Debug;
 use bevy_ecs::{schedule::Schedule, world::World};
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::protocol::PlayerId;
+use crate::{delta::DeltaError, protocol::PlayerId};
 
 /// What a type needs to cross the wire and move between threads.
 pub trait Message: Serialize + DeserializeOwned + Clone + Debug + Send + Sync + 'static {}
@@ -41,7 +41,9 @@ pub trait Game: Send + Sync + 'static {
     /// One player's command, sent by the client.
     type Input: Message;
     /// The state every client in a room receives each tick.
-    type Snapshot: Message;
+    type Snapshot: Message + PartialEq;
+    /// What changed between two snapshots, for clients that hold the earlier one.
+    type Delta: Message;
 
     /// Default tick rate and capacity for this game's rooms.
     fn settings(&self) -> RoomSettings;
@@ -61,4 +63,12 @@ pub trait Game: Send + Sync + 'static {
 
     /// The room's state after a schedule run.
     fn snapshot(&self, world: &mut World) -> Self::Snapshot;
+
+    /// What changed from `base` to `next`, which may be several ticks apart.
+    fn diff(base: &Self::Snapshot, next: &Self::Snapshot) -> Self::Delta;
+
+    /// `base` with `delta` applied. It must equal, exactly, the `next` the delta was made
+    /// from; anything a delta cannot express compactly it must carry in full. Fails on a
+    /// delta that does not fit `base` (a bug or a corrupted baseline), never panics.
+    fn apply(base: &Self::Snapshot, delta: &Self::Delta) -> Result<Self::Snapshot, DeltaError>;
 }

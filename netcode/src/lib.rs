@@ -8,12 +8,14 @@
 pub mod clock;
 pub mod close;
 pub mod codec;
+pub mod delta;
 pub mod game;
 pub mod protocol;
 
 pub use close::CloseReason;
+pub use delta::{DeltaError, Reconstructor, TickState};
 pub use game::{Game, Message, RoomSettings};
 pub use protocol::{
-    ClientMsg, GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, ResumeToken, RoomId,
-    ServerMsg, Snapshot, Welcome,
+    Body, ClientMsg, GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, ResumeToken,
+    RoomId, ServerMsg, Snapshot, Welcome,
 };

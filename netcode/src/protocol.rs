@@ -84,6 +84,13 @@ pub enum ClientMsg<I> {
     },
     /// The player leaves; the server closes with 1000.
     Leave,
+    /// The client holds the state of `tick` (a full snapshot, or a delta it applied), so the
+    /// server may send later snapshots as deltas against it. A client that never acks gets
+    /// full snapshots.
+    Ack {
+        /// A tick the client has reconstructed.
+        tick: u64,
+    },
     /// Asks for a [`ServerMsg::Pong`] at once, to measure round-trip time and clock offset.
     /// Browsers cannot see WebSocket-level pings, so the protocol carries its own.
     Ping {
@@ -103,16 +110,32 @@ pub struct Welcome {
     pub tick_rate: u16,
 }
 
-/// The authoritative state of a room after one tick, as seen by one client.
+/// The authoritative state of a room after one tick, as seen by one client: in full, or as
+/// a delta against a state the client acknowledged.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct Snapshot<S> {
+pub struct Snapshot<S, D> {
     /// The room tick this state is the result of. Strictly increasing per connection.
     pub tick: u64,
     /// The highest input `seq` from the receiving client that the simulation has consumed,
     /// or 0 before the first.
     pub ack: u32,
-    /// The game's state.
-    pub state: S,
+    /// The state itself.
+    pub body: Body<S, D>,
+}
+
+/// A snapshot's state: whole, or relative to an acknowledged baseline.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub enum Body<S, D> {
+    /// The whole state (a keyframe).
+    Full(S),
+    /// The change since the state of tick `tick - age`, which the client acknowledged.
+    Delta {
+        /// How many ticks before this snapshot's tick the baseline is; at most
+        /// [`crate::delta::MAX_BASELINE_AGE`].
+        age: u8,
+        /// The game's delta.
+        delta: D,
+    },
 }
 
 /// Why the server refused a [`Hello`]. Always followed by a close frame with
@@ -143,13 +166,13 @@ impl Rejection {
     }
 }
 
-/// Server to client.
+/// Server to client, for a game whose snapshots are `S` and deltas `D`.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
-pub enum ServerMsg<S> {
+pub enum ServerMsg<S, D> {
     /// The hello was accepted.
     Welcome(Welcome),
     /// One tick's state.
-    Snapshot(Snapshot<S>),
+    Snapshot(Snapshot<S, D>),
     /// The hello was refused; a close frame follows.
     Reject(Rejection),
     /// The answer to a [`ClientMsg::Ping`], sent as soon as the ping is read.

@@ -68,23 +68,30 @@ pub struct Config {
     #[arg(long, env = "GAME_SHUTDOWN_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
     pub shutdown_timeout: Duration,
 
-    /// Sustained messages per second a client may send.
-    #[arg(long, env = "GAME_INPUT_RATE", default_value_t = 30)]
+    /// Sustained messages per second a client may send: inputs, snapshot acknowledgements
+    /// (one per tick) and pings together.
+    #[arg(long, env = "GAME_INPUT_RATE", default_value_t = 60)]
     pub input_rate: u32,
 
     /// Messages a client may send in a burst above the sustained rate.
-    #[arg(long, env = "GAME_INPUT_BURST", default_value_t = 15)]
+    #[arg(long, env = "GAME_INPUT_BURST", default_value_t = 20)]
     pub input_burst: u32,
 
     /// Messages over the rate that are dropped before the client is closed with 1008; this
     /// allowance refills at the sustained rate.
-    #[arg(long, env = "GAME_INPUT_FLOOD_TOLERANCE", default_value_t = 30)]
+    #[arg(long, env = "GAME_INPUT_FLOOD_TOLERANCE", default_value_t = 60)]
     pub input_flood_tolerance: u32,
 
     /// Capacity of the queue carrying joins and inputs to the simulation thread. Inputs
     /// that find it full are dropped and counted.
     #[arg(long, env = "GAME_SIM_QUEUE", default_value_t = 8_192)]
     pub sim_queue: usize,
+
+    /// The oldest acknowledged state a snapshot delta may be based on, in ticks (at most
+    /// 64). Clients whose newest acknowledgement is older get a full snapshot. 0 sends only
+    /// full snapshots.
+    #[arg(long, env = "GAME_DELTA_MAX_AGE", default_value_t = 32)]
+    pub delta_max_age: u64,
 
     /// Seed for room randomness; rooms derive their own seeds from it. Random if unset.
     #[arg(long, env = "GAME_SEED")]
@@ -107,10 +114,11 @@ impl Default for Config {
             send_timeout: Duration::from_secs(5),
             close_timeout: Duration::from_secs(2),
             shutdown_timeout: Duration::from_secs(5),
-            input_rate: 30,
-            input_burst: 15,
-            input_flood_tolerance: 30,
+            input_rate: 60,
+            input_burst: 20,
+            input_flood_tolerance: 60,
             sim_queue: 8_192,
+            delta_max_age: 32,
             seed: None,
         }
     }
@@ -152,6 +160,12 @@ impl Config {
             return Err(ConfigError {
                 field: "max_message_bytes",
                 problem: "must be between 64 and netcode::codec::CLIENT_DECODE_LIMIT",
+            });
+        }
+        if self.delta_max_age > netcode::delta::MAX_BASELINE_AGE {
+            return Err(ConfigError {
+                field: "delta_max_age",
+                problem: "must be at most netcode::delta::MAX_BASELINE_AGE (64)",
             });
         }
         let durations = [

@@ -108,14 +108,11 @@ pub async fn run<G: Game>(
     let (commands, command_rx) = mpsc::channel(config.sim_queue);
     let (lobby_tx, lobby) = watch::channel(Arc::from([]));
 
-    let sim = sim::Sim::new(
-        game,
-        settings,
-        config.max_rooms,
-        seed,
-        metrics.clone(),
-        lobby_tx,
-    );
+    let limits = sim::SimLimits {
+        max_rooms: config.max_rooms,
+        delta_max_age: config.delta_max_age,
+    };
+    let sim = sim::Sim::new(game, settings, limits, seed, metrics.clone(), lobby_tx);
     let sim_stop = stop.clone();
     let sim_thread = std::thread::Builder::new()
         .name("sim".into())

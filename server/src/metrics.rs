@@ -31,6 +31,10 @@ pub struct Metrics {
     pub ticks_skipped: AtomicU64,
     /// Duration of one room tick, including snapshot encoding for its players.
     pub tick_seconds: Histogram,
+    /// Snapshots sent whole, for clients without a usable baseline.
+    pub keyframes: AtomicU64,
+    /// Snapshots sent as deltas against an acknowledged baseline.
+    pub deltas: AtomicU64,
     /// WebSocket payload bytes written.
     pub bytes_sent: AtomicU64,
     /// WebSocket payload bytes read.
@@ -81,6 +85,16 @@ impl Metrics {
                 "game_ticks_skipped_total",
                 "Tick periods skipped after the simulation fell behind.",
                 &self.ticks_skipped,
+            ),
+            (
+                "game_keyframes_total",
+                "Snapshots sent whole.",
+                &self.keyframes,
+            ),
+            (
+                "game_deltas_total",
+                "Snapshots sent as deltas against an acknowledged baseline.",
+                &self.deltas,
             ),
             (
                 "game_bytes_sent_total",

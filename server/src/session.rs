@@ -114,12 +114,14 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         };
         let player = seated.welcome.player;
         if let Err(exit) = self
-            .send(&ServerMsg::<G::Snapshot>::Welcome(seated.welcome))
+            .send(&ServerMsg::<G::Snapshot, G::Delta>::Welcome(
+                seated.welcome.clone(),
+            ))
             .await
         {
             return exit;
         }
-        self.play(player, seated.snapshots).await
+        self.play(player, seated).await
     }
 
     /// Validates the first message and returns the player's name.
@@ -150,11 +152,12 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
     }
 
     /// The main loop: inputs in, one snapshot out per tick, pings, idle and shutdown.
-    async fn play(
-        &mut self,
-        player: PlayerId,
-        mut snapshots: tokio::sync::watch::Receiver<Bytes>,
-    ) -> Exit {
+    async fn play(&mut self, player: PlayerId, seated: Seated) -> Exit {
+        let Seated {
+            mut snapshots,
+            acked,
+            ..
+        } = seated;
         // Copied out so that no borrow of the whole session (which is not `Sync`) is held
         // across an await.
         let shared = self.shared;
@@ -198,6 +201,9 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                         }
                         Ok(ClientMsg::Input { .. }) => {} // A stale or repeated sequence number.
                         Ok(ClientMsg::Leave) => return Exit::Close(CloseReason::Normal),
+                        Ok(ClientMsg::Ack { tick }) => {
+                            acked.fetch_max(tick, Relaxed);
+                        }
                         Ok(ClientMsg::Ping { sent_ms }) => {
                             let server_ms = u64::try_from(shared.started.elapsed().as_millis()).unwrap_or(u64::MAX);
                             if let Err(exit) = self.send(&ServerMsg::Pong { sent_ms, server_ms }).await {
@@ -271,7 +277,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         Exit::Close(reason)
     }
 
-    async fn send(&mut self, msg: &ServerMsg<G::Snapshot>) -> Result<(), Exit> {
+    async fn send(&mut self, msg: &ServerMsg<G::Snapshot, G::Delta>) -> Result<(), Exit> {
         match codec::encode(msg) {
             Ok(bytes) => self.write(Message::Binary(bytes.into())).await,
             Err(e) => {

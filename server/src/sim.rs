@@ -9,7 +9,10 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, atomic::Ordering::Relaxed},
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering::Relaxed},
+    },
     thread,
     time::{Duration, Instant},
 };
@@ -17,8 +20,8 @@ use std::{
 use bevy_ecs::{schedule::Schedule, world::World};
 use bytes::Bytes;
 use netcode::{
-    Game, PlayerId, Rejection, RoomId, RoomSettings, ServerMsg, Snapshot, Welcome,
-    clock::FixedStep, codec,
+    Body, Game, PlayerId, Rejection, RoomId, RoomSettings, ServerMsg, Snapshot, Welcome,
+    clock::FixedStep, codec, delta::History,
 };
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -51,6 +54,8 @@ pub(crate) struct Seated {
     pub(crate) welcome: Welcome,
     /// Encoded [`ServerMsg::Snapshot`]s for this player; only the latest is kept.
     pub(crate) snapshots: watch::Receiver<Bytes>,
+    /// Where the session records the newest tick the client acknowledged.
+    pub(crate) acked: Arc<AtomicU64>,
 }
 
 /// One room as listed at `/api/rooms`.
@@ -66,13 +71,23 @@ pub struct RoomInfo {
     pub tick: u64,
 }
 
+/// How many rooms, and how old a delta baseline, a [`Sim`] allows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SimLimits {
+    pub(crate) max_rooms: usize,
+    pub(crate) delta_max_age: u64,
+}
+
 /// Every room of one server and the bookkeeping to seat players in them.
 pub(crate) struct Sim<G: Game> {
     game: G,
     settings: RoomSettings,
     max_rooms: usize,
+    /// The oldest acknowledged state a delta may be based on, in ticks; 0 sends only
+    /// keyframes.
+    delta_max_age: u64,
     seed: u64,
-    rooms: BTreeMap<RoomId, Room>,
+    rooms: BTreeMap<RoomId, Room<G::Snapshot>>,
     /// Which room each seated player is in.
     seats: HashMap<PlayerId, RoomId>,
     next_player: u32,
@@ -81,10 +96,12 @@ pub(crate) struct Sim<G: Game> {
     lobby: watch::Sender<Arc<[RoomInfo]>>,
 }
 
-struct Room {
+struct Room<S> {
     world: World,
     schedule: Schedule,
     tick: u64,
+    /// Recent states, the baselines for deltas.
+    history: History<S>,
     /// Ordered so that inputs and snapshots are handled in a reproducible order.
     players: BTreeMap<PlayerId, Seat>,
 }
@@ -93,13 +110,15 @@ struct Seat {
     /// The highest input sequence the simulation consumed from this player.
     ack: u32,
     snapshots: watch::Sender<Bytes>,
+    /// The newest tick the client acknowledged, written by its session.
+    acked: Arc<AtomicU64>,
 }
 
 impl<G: Game> Sim<G> {
     pub(crate) fn new(
         game: G,
         settings: RoomSettings,
-        max_rooms: usize,
+        limits: SimLimits,
         seed: u64,
         metrics: Arc<Metrics>,
         lobby: watch::Sender<Arc<[RoomInfo]>>,
@@ -107,7 +126,8 @@ impl<G: Game> Sim<G> {
         Sim {
             game,
             settings,
-            max_rooms,
+            max_rooms: limits.max_rooms,
+            delta_max_age: limits.delta_max_age,
             seed,
             rooms: BTreeMap::new(),
             seats: HashMap::new(),
@@ -200,6 +220,7 @@ impl<G: Game> Sim<G> {
         let player = PlayerId(self.next_player);
         self.next_player += 1;
         let (tx, rx) = watch::channel(Bytes::new());
+        let acked = Arc::new(AtomicU64::new(0));
         let Some(room) = self.rooms.get_mut(&room_id) else {
             return Err(Rejection::ServerFull);
         };
@@ -209,6 +230,7 @@ impl<G: Game> Sim<G> {
             Seat {
                 ack: 0,
                 snapshots: tx,
+                acked: acked.clone(),
             },
         );
         self.seats.insert(player, room_id);
@@ -221,6 +243,7 @@ impl<G: Game> Sim<G> {
                 tick_rate: self.settings.tick_rate,
             },
             snapshots: rx,
+            acked,
         })
     }
 
@@ -237,6 +260,7 @@ impl<G: Game> Sim<G> {
                 world,
                 schedule,
                 tick: 0,
+                history: History::new(self.delta_max_age),
                 players: BTreeMap::new(),
             },
         );
@@ -283,12 +307,39 @@ impl<G: Game> Sim<G> {
             let started = Instant::now();
             room.schedule.run(&mut room.world);
             room.tick += 1;
-            let state = self.game.snapshot(&mut room.world);
+            let tick = room.tick;
+            room.history.push(tick, self.game.snapshot(&mut room.world));
+            let (mut keyframes, mut deltas) = (0, 0);
+            // Clients mostly acknowledge the same few ticks: one diff per baseline age.
+            let mut diffs: Vec<(u8, G::Delta)> = Vec::new();
             for seat in room.players.values() {
+                let Some((_, state)) = room.history.latest() else {
+                    break;
+                };
+                let body = match room.history.baseline(seat.acked.load(Relaxed)) {
+                    Some((age, base)) => {
+                        deltas += 1;
+                        let i = match diffs.iter().position(|(a, _)| *a == age) {
+                            Some(i) => i,
+                            None => {
+                                diffs.push((age, G::diff(base, state)));
+                                diffs.len() - 1
+                            }
+                        };
+                        Body::Delta {
+                            age,
+                            delta: &diffs[i].1,
+                        }
+                    }
+                    None => {
+                        keyframes += 1;
+                        Body::Full(state)
+                    }
+                };
                 let msg = ServerMsg::Snapshot(Snapshot {
-                    tick: room.tick,
+                    tick,
                     ack: seat.ack,
-                    state: &state,
+                    body,
                 });
                 match codec::encode(&msg) {
                     Ok(bytes) => {
@@ -297,6 +348,8 @@ impl<G: Game> Sim<G> {
                     Err(e) => tracing::error!(error = %e, "snapshot does not encode"),
                 }
             }
+            self.metrics.keyframes.fetch_add(keyframes, Relaxed);
+            self.metrics.deltas.fetch_add(deltas, Relaxed);
             self.metrics.tick_seconds.observe(started.elapsed());
             self.metrics.ticks.fetch_add(1, Relaxed);
         }
@@ -357,6 +410,8 @@ mod tests {
         const VERSION: u16 = 1;
         type Input = i64;
         type Snapshot = State;
+        /// The whole next state: enough to test when deltas are chosen.
+        type Delta = State;
 
         fn settings(&self) -> RoomSettings {
             RoomSettings {
@@ -380,6 +435,12 @@ mod tests {
                 *sum += input;
             }
         }
+        fn diff(_base: &State, next: &State) -> State {
+            next.clone()
+        }
+        fn apply(_base: &State, delta: &State) -> Result<State, netcode::DeltaError> {
+            Ok(delta.clone())
+        }
         fn snapshot(&self, world: &mut World) -> State {
             let sums = world
                 .resource::<Sums>()
@@ -393,10 +454,14 @@ mod tests {
 
     fn sim(max_rooms: usize) -> (Sim<Sum>, watch::Receiver<Arc<[RoomInfo]>>) {
         let (lobby_tx, lobby) = watch::channel(Arc::from([]));
+        let limits = SimLimits {
+            max_rooms,
+            delta_max_age: 4,
+        };
         let sim = Sim::new(
             Sum,
             Sum.settings(),
-            max_rooms,
+            limits,
             7,
             Arc::new(Metrics::default()),
             lobby_tx,
@@ -414,11 +479,30 @@ mod tests {
             .expect("the simulation always answers a join")
     }
 
-    fn latest(seat: &mut Seated) -> Snapshot<State> {
+    /// The newest snapshot a seat received, with the age of its delta baseline if it was
+    /// a delta.
+    struct Seen {
+        tick: u64,
+        ack: u32,
+        state: State,
+        delta_age: Option<u8>,
+    }
+
+    fn latest(seat: &mut Seated) -> Seen {
         let bytes = seat.snapshots.borrow_and_update().clone();
-        match codec::decode_server::<State>(&bytes).unwrap() {
+        let snapshot = match codec::decode_server::<State, State>(&bytes).unwrap() {
             ServerMsg::Snapshot(snapshot) => snapshot,
             other => panic!("expected a snapshot, got {other:?}"),
+        };
+        let (state, delta_age) = match snapshot.body {
+            Body::Full(state) => (state, None),
+            Body::Delta { age, delta } => (delta, Some(age)),
+        };
+        Seen {
+            tick: snapshot.tick,
+            ack: snapshot.ack,
+            state,
+            delta_age,
         }
     }
 
@@ -500,6 +584,45 @@ mod tests {
         });
         sim.step();
         assert_eq!(latest(&mut a).state.1, vec![(player, 1)]);
+    }
+
+    #[test]
+    fn snapshots_are_deltas_against_the_newest_acknowledged_tick_within_the_age_limit() {
+        let (mut sim, _) = sim(10);
+        let mut a = join(&mut sim).unwrap();
+        sim.step();
+        assert_eq!(
+            latest(&mut a).delta_age,
+            None,
+            "nothing acknowledged: a keyframe"
+        );
+        sim.step();
+        a.acked.store(1, Relaxed);
+        sim.step();
+        assert_eq!(latest(&mut a).delta_age, Some(2), "tick 3 against tick 1");
+        a.acked.store(3, Relaxed);
+        sim.step();
+        assert_eq!(latest(&mut a).delta_age, Some(1));
+        for _ in 0..4 {
+            sim.step();
+        }
+        assert_eq!(
+            latest(&mut a).delta_age,
+            None,
+            "tick 3 is more than 4 ticks old"
+        );
+        a.acked.store(99, Relaxed);
+        sim.step();
+        assert_eq!(
+            latest(&mut a).delta_age,
+            None,
+            "a tick never sent is no baseline"
+        );
+        let counts = (
+            sim.metrics.deltas.load(Relaxed),
+            sim.metrics.keyframes.load(Relaxed),
+        );
+        assert_eq!(counts, (5, 4), "ticks 3 to 7 were deltas");
     }
 
     #[test]

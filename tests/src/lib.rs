@@ -18,7 +18,7 @@ use tokio::{
 };
 use tokio_tungstenite::tungstenite::Message;
 
-pub use arcade::client::{Client, ClientError, Socket};
+pub use arcade::client::{self, Client, ClientError, Socket};
 
 /// How long any single condition in a test may take before the test fails.
 pub const DEADLINE: Duration = Duration::from_secs(10);

@@ -2,11 +2,12 @@
 //! players' joins, leaves and inputs into ECS changes.
 
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
-use netcode::{Game, PlayerId, RoomSettings};
+use netcode::{DeltaError, Game, PlayerId, RoomSettings};
 
 use crate::components::{
     Body, Food, Heading, Life, Player, Rng, Roster, Rules, Score, Tick, Turns,
 };
+use crate::delta::SnakeDelta;
 use crate::protocol::{Dir, SnakeInput, SnakeState, SnakeView};
 use crate::rng::SplitMix64;
 use crate::rules::SnakeRules;
@@ -36,6 +37,7 @@ impl Game for Snake {
 
     type Input = SnakeInput;
     type Snapshot = SnakeState;
+    type Delta = SnakeDelta;
 
     fn settings(&self) -> RoomSettings {
         RoomSettings {
@@ -151,6 +153,14 @@ impl Game for Snake {
         {
             turns.push(input.dir, heading.0, max);
         }
+    }
+
+    fn diff(base: &SnakeState, next: &SnakeState) -> SnakeDelta {
+        crate::delta::diff(base, next)
+    }
+
+    fn apply(base: &SnakeState, delta: &SnakeDelta) -> Result<SnakeState, DeltaError> {
+        crate::delta::apply(base, delta)
     }
 
     fn snapshot(&self, world: &mut World) -> SnakeState {

@@ -12,6 +12,7 @@
 mod board;
 pub mod bot;
 mod components;
+pub mod delta;
 mod game;
 pub mod protocol;
 pub mod rng;
@@ -20,6 +21,7 @@ mod spawn;
 mod systems;
 pub mod testing;
 
+pub use delta::SnakeDelta;
 pub use game::Snake;
 pub use protocol::{Cell, Dir, SnakeInput, SnakeState, SnakeView};
 pub use rng::SplitMix64;

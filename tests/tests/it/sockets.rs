@@ -5,7 +5,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::SinkExt;
 use netcode::{
-    ClientMsg, CloseReason, GameVersion, Hello, PROTOCOL_VERSION, Rejection, Snapshot, codec,
+    ClientMsg, CloseReason, GameVersion, Hello, PROTOCOL_VERSION, Rejection, TickState, codec,
 };
 use snake::{Dir, Snake, SnakeInput, SnakeRules, SnakeState};
 use tests::{Client, ClientError, TestServer, close_of, raw_socket, within};
@@ -45,8 +45,8 @@ async fn join(server: &TestServer, name: &str) -> SnakeClient {
 /// Reads snapshots until one satisfies `done`.
 async fn snapshot_where(
     client: &mut SnakeClient,
-    mut done: impl FnMut(&Snapshot<SnakeState>) -> bool,
-) -> Snapshot<SnakeState> {
+    mut done: impl FnMut(&TickState<SnakeState>) -> bool,
+) -> TickState<SnakeState> {
     within(async {
         loop {
             let snapshot = client.next_snapshot().await.expect("snapshot");
@@ -59,7 +59,7 @@ async fn snapshot_where(
 }
 
 /// Waits until `client`'s own snake is alive and returns the snapshot showing it.
-async fn alive(client: &mut SnakeClient) -> Snapshot<SnakeState> {
+async fn alive(client: &mut SnakeClient) -> TickState<SnakeState> {
     let me = client.welcome().player;
     snapshot_where(client, |s| s.state.snake(me).is_some_and(|v| v.alive)).await
 }
@@ -119,6 +119,45 @@ async fn an_input_turns_the_snake() {
 }
 
 #[tokio::test]
+async fn an_acknowledging_client_gets_deltas_that_rebuild_the_same_state_as_keyframes() {
+    use tests::client::Options;
+    let server = start().await;
+    let mut deltas = join(&server, "deltas").await;
+    let url = server.ws_url();
+    let mut whole = within(SnakeClient::connect_with(
+        &url,
+        "whole",
+        Options { ack: false },
+    ))
+    .await
+    .expect("join");
+    // Both read every tick of the same room; compare their states tick by tick.
+    within(async {
+        let mut compared = 0;
+        let mut b = whole.next_snapshot().await.unwrap();
+        while compared < 30 {
+            let a = deltas.next_snapshot().await.unwrap();
+            while b.tick < a.tick {
+                b = whole.next_snapshot().await.unwrap();
+            }
+            if a.tick == b.tick {
+                assert_eq!(a.state, b.state, "tick {}", a.tick);
+                compared += 1;
+            }
+        }
+    })
+    .await;
+    assert!(server.metric("game_deltas_total").await > 20.0);
+    // Over the same ticks, the client that acknowledges received far fewer bytes.
+    assert!(
+        deltas.bytes_received() * 3 < whole.bytes_received(),
+        "{} vs {} bytes",
+        deltas.bytes_received(),
+        whole.bytes_received()
+    );
+}
+
+#[tokio::test]
 async fn a_reversal_is_ignored() {
     let server = start().await;
     let mut client = join(&server, "ann").await;
@@ -174,7 +213,9 @@ async fn a_wrong_protocol_version_is_rejected_with_4000() {
         .await
         .unwrap();
     let rejection = match within(futures_util::StreamExt::next(&mut ws)).await {
-        Some(Ok(Message::Binary(bytes))) => codec::decode_server::<SnakeState>(&bytes).unwrap(),
+        Some(Ok(Message::Binary(bytes))) => {
+            codec::decode_server::<SnakeState, snake::SnakeDelta>(&bytes).unwrap()
+        }
         other => panic!("expected a rejection message, got {other:?}"),
     };
     assert!(matches!(

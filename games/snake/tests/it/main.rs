@@ -3,6 +3,7 @@
 
 mod bots;
 mod collisions;
+mod deltas;
 mod food;
 mod lifecycle;
 mod movement;
