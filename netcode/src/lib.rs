@@ -10,6 +10,7 @@ pub mod close;
 pub mod codec;
 pub mod delta;
 pub mod game;
+pub mod link;
 pub mod protocol;
 
 pub use close::CloseReason;
