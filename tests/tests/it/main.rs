@@ -7,5 +7,6 @@
 )]
 
 mod bots;
+mod link;
 mod sockets;
 mod tidy;
