@@ -8,6 +8,7 @@
 pub mod controls;
 pub mod net;
 pub mod page;
+pub mod predict;
 pub mod render;
 pub mod runtime;
 pub mod timeline;
@@ -21,6 +22,8 @@ use web_sys::{Event, EventTarget, KeyboardEvent, TouchEvent};
 use crate::{
     controls::{Swipe, key_dir},
     page::{Page, View},
+    predict::{Smoother, next_heading, own_path},
+    render::{Own, Point},
     runtime::{Env, Phase, Session},
 };
 
@@ -92,6 +95,12 @@ struct App {
     swipe: Swipe,
     /// The last turn sent and its sequence number, until the server acknowledges it.
     pending_turn: Option<(u32, Dir)>,
+    /// Blends away mispredictions of the own snake.
+    smoother: Smoother,
+    /// The own snake's head as last drawn, and the server tick its prediction started from.
+    shown_head: Option<(u64, Point)>,
+    /// The heading the own snake was last drawn with.
+    shown_dir: Option<Dir>,
     _listeners: Vec<Listener>,
     frame: Option<Closure<dyn FnMut(f64)>>,
 }
@@ -126,6 +135,21 @@ pub fn start() -> Result<(), JsValue> {
         page.name.set_value(&name);
     }
     console_info(&format!("snake client: game endpoint {url}"));
+    // `?link=latency=100ms,jitter=30ms,stall=500ms/10s` plays over a simulated poor link.
+    let link = web_sys::UrlSearchParams::new_with_str(&location.search()?)?
+        .get("link")
+        .and_then(|text| match text.parse::<netcode::link::LinkProfile>() {
+            Ok(profile) => {
+                console_warn(&format!(
+                    "debug: simulating a poor link both ways: {profile}"
+                ));
+                Some(profile)
+            }
+            Err(e) => {
+                console_warn(&e.to_string());
+                None
+            }
+        });
 
     let listeners = vec![
         Listener::new(&page.lobby, "submit", |event| {
@@ -171,10 +195,13 @@ pub fn start() -> Result<(), JsValue> {
 
     let frame = Closure::<dyn FnMut(f64)>::new(|_: f64| with_app(App::frame));
     let app = App {
-        session: Session::new(url, Env { now, random }),
+        session: Session::new(url, Env { now, random }, link),
         page,
         swipe: Swipe::default(),
         pending_turn: None,
+        smoother: Smoother::default(),
+        shown_head: None,
+        shown_dir: None,
         _listeners: listeners,
         frame: Some(frame),
     };
@@ -218,12 +245,50 @@ impl App {
         }
     }
 
+    /// The own snake at the present: the newest server state moved on by the time since it
+    /// arrived, in the heading the player chose, with mispredictions blended away.
+    fn predict_own(&mut self, now: f64) -> Option<(netcode::PlayerId, Option<Vec<Point>>, String)> {
+        self.shown_dir = None;
+        let me = self.session.me()?;
+        let timeline = self.session.timeline();
+        let (tick, state) = timeline.latest()?;
+        let view = state.snake(me)?;
+        if !view.alive {
+            self.shown_head = None;
+            return Some((me, None, view.name.clone()));
+        }
+        let ack = self.session.ack();
+        let pending = self
+            .pending_turn
+            .filter(|(seq, _)| *seq > ack)
+            .map(|(_, dir)| dir);
+        let progress = (now - timeline.latest_at()) / timeline.period_ms();
+        let heading = next_heading(view.dir, pending);
+        self.shown_dir = Some(heading);
+        let mut path = own_path(view, heading, progress, state.width, state.height);
+        let head = path.first_mut()?;
+        if let Some((shown_tick, shown)) = self.shown_head
+            && shown_tick != tick
+        {
+            self.smoother.correct(shown, *head, now);
+        }
+        *head = self.smoother.apply(*head, now);
+        self.shown_head = Some((tick, *head));
+        Some((me, Some(path), view.name.clone()))
+    }
+
     fn frame(&mut self) {
         let now = now();
         self.session.update();
         self.page.fit_canvas();
+        let own = self.predict_own(now);
         if let Some(frame) = self.session.timeline().frame(now) {
-            render::draw(&self.page.canvas, &self.page.ctx, &frame, self.session.me());
+            let own = own.as_ref().map(|(player, path, name)| Own {
+                player: *player,
+                path: path.as_deref(),
+                name,
+            });
+            render::draw(&self.page.canvas, &self.page.ctx, &frame, own);
         }
         let view = View {
             phase: self.session.phase(),
@@ -238,6 +303,7 @@ impl App {
                 None
             },
             notice: self.session.notice(),
+            shown: self.shown_dir,
         };
         self.page.show(&view);
         if let Some(frame) = &self.frame {

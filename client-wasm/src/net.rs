@@ -5,7 +5,10 @@
 use std::{cell::RefCell, collections::VecDeque, marker::PhantomData, rc::Rc};
 
 use js_sys::{ArrayBuffer, Uint8Array};
-use netcode::{ClientMsg, Game, ServerMsg, codec};
+use netcode::{
+    ClientMsg, Game, ServerMsg, codec,
+    link::{Conditioner, LinkProfile},
+};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 
@@ -39,22 +42,40 @@ pub enum NetEvent<S, D> {
 /// Events between the socket's callbacks and the frame loop.
 #[derive(Debug)]
 struct Inbox<S, D> {
-    events: VecDeque<NetEvent<S, D>>,
+    /// Events with the page time at which they are delivered.
+    events: VecDeque<(f64, NetEvent<S, D>)>,
+    now: fn() -> f64,
+    /// The debug link conditioner for incoming messages, if any.
+    down: Option<Conditioner>,
 }
 
 impl<S, D> Inbox<S, D> {
-    fn push(&mut self, event: NetEvent<S, D>) {
+    fn push(&mut self, mut event: NetEvent<S, D>) {
+        let now = (self.now)();
+        let due = self.down.as_mut().map_or(now, |link| link.deliver_at(now));
+        if let NetEvent::Message { at, .. } = &mut event {
+            *at = due;
+        }
         if self.events.len() == INBOX_CAPACITY {
             self.events.pop_front();
         }
-        self.events.push_back(event);
+        self.events.push_back((due, event));
     }
+}
+
+/// Outgoing messages held back by the debug link conditioner.
+#[derive(Debug)]
+struct Outbox {
+    up: Conditioner,
+    queue: VecDeque<(f64, Vec<u8>)>,
 }
 
 /// One WebSocket to a game server.
 pub struct Connection<G: Game> {
     socket: WebSocket,
     inbox: Rc<RefCell<Inbox<G::Snapshot, G::Delta>>>,
+    outbox: Option<RefCell<Outbox>>,
+    now: fn() -> f64,
     // Held so the browser can call them; unregistered in `drop`, then freed.
     _on_open: Closure<dyn FnMut(Event)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -71,13 +92,24 @@ impl<G: Game> std::fmt::Debug for Connection<G> {
 }
 
 impl<G: Game> Connection<G> {
-    /// Opens a socket to `url`. `now` is the page clock, used to stamp arrivals.
-    pub fn open(url: &str, now: fn() -> f64) -> Result<Self, JsValue> {
+    /// Opens a socket to `url`. `now` is the page clock, used to stamp arrivals. With a
+    /// `link` profile, messages in both directions are held back as it says (a debug
+    /// setting for trying the game over a poor connection).
+    pub fn open(url: &str, now: fn() -> f64, link: Option<LinkProfile>) -> Result<Self, JsValue> {
         let socket = WebSocket::new(url)?;
         socket.set_binary_type(BinaryType::Arraybuffer);
+        let seed = (js_sys::Math::random() * 2f64.powi(53)) as u64;
         let inbox = Rc::new(RefCell::new(Inbox {
             events: VecDeque::new(),
+            now,
+            down: link.map(|profile| Conditioner::new(profile, seed)),
         }));
+        let outbox = link.map(|profile| {
+            RefCell::new(Outbox {
+                up: Conditioner::new(profile, !seed),
+                queue: VecDeque::new(),
+            })
+        });
 
         let on_open = {
             let inbox = inbox.clone();
@@ -86,7 +118,8 @@ impl<G: Game> Connection<G> {
         let on_message = {
             let inbox = inbox.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let at = now();
+                // Stamped when pushed into the inbox.
+                let at = 0.0;
                 let event = match event.data().dyn_into::<ArrayBuffer>() {
                     Ok(buffer) => match codec::decode_server(&Uint8Array::new(&buffer).to_vec()) {
                         Ok(msg) => NetEvent::Message { msg, at },
@@ -112,6 +145,8 @@ impl<G: Game> Connection<G> {
         Ok(Connection {
             socket,
             inbox,
+            outbox,
+            now,
             _on_open: on_open,
             _on_message: on_message,
             _on_close: on_close,
@@ -125,12 +160,41 @@ impl<G: Game> Connection<G> {
             return Err(JsValue::from_str("socket not open"));
         }
         let bytes = codec::encode(msg).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        self.socket.send_with_u8_array(&bytes)
+        match &self.outbox {
+            None => self.socket.send_with_u8_array(&bytes),
+            Some(outbox) => {
+                let mut outbox = outbox.borrow_mut();
+                let due = outbox.up.deliver_at((self.now)());
+                if outbox.queue.len() == INBOX_CAPACITY {
+                    outbox.queue.pop_front();
+                }
+                outbox.queue.push_back((due, bytes));
+                Ok(())
+            }
+        }
     }
 
-    /// Takes every event that arrived since the last call.
+    /// Sends what the link conditioner has held long enough, and takes every event that
+    /// has been delivered since the last call.
     pub fn drain(&self) -> VecDeque<NetEvent<G::Snapshot, G::Delta>> {
-        std::mem::take(&mut self.inbox.borrow_mut().events)
+        let now = (self.now)();
+        if let Some(outbox) = &self.outbox {
+            let mut outbox = outbox.borrow_mut();
+            while outbox.queue.front().is_some_and(|(due, _)| *due <= now) {
+                if let Some((_, bytes)) = outbox.queue.pop_front()
+                    && self.socket.ready_state() == WebSocket::OPEN
+                {
+                    let _ = self.socket.send_with_u8_array(&bytes);
+                }
+            }
+        }
+        let mut inbox = self.inbox.borrow_mut();
+        let due = inbox
+            .events
+            .iter()
+            .take_while(|(due, _)| *due <= now)
+            .count();
+        inbox.events.drain(..due).map(|(_, event)| event).collect()
     }
 
     /// Closes with `code` and `reason`; the `Closed` event still arrives through

@@ -135,6 +135,8 @@ pub struct View<'a> {
     pub tick_rate: u16,
     pub latest: Option<(u64, &'a SnakeState)>,
     pub notice: Option<&'a str>,
+    /// The heading the own snake is drawn with: the server's, or a predicted turn.
+    pub shown: Option<snake::Dir>,
 }
 
 /// Escapes text for HTML. Names are already restricted by the server; this keeps the page
@@ -227,7 +229,8 @@ impl View<'_> {
         }
     }
 
-    /// `{"phase":…,"tick":…,"me":…,"snakes":…,"alive":…,"dir":…}`, for tests and tools.
+    /// `{"phase":…,"tick":…,"me":…,"snakes":…,"alive":…,"dir":…,"shown":…}`, for tests and
+    /// tools: `dir` is the server's heading of the own snake, `shown` the predicted one drawn.
     pub fn state_json(&self) -> String {
         let tick = self.latest.map_or(0, |(t, _)| t);
         let snakes = self.latest.map_or(0, |(_, s)| s.snakes.len());
@@ -238,8 +241,11 @@ impl View<'_> {
         let me = self.me.map_or("null".to_owned(), |p| p.0.to_string());
         let alive = mine.is_some_and(|s| s.alive);
         let dir = mine.map_or("null".to_owned(), |s| format!("\"{:?}\"", s.dir));
+        let shown = self
+            .shown
+            .map_or("null".to_owned(), |d| format!("\"{d:?}\""));
         format!(
-            "{{\"phase\":\"{}\",\"tick\":{tick},\"me\":{me},\"snakes\":{snakes},\"alive\":{alive},\"dir\":{dir}}}",
+            "{{\"phase\":\"{}\",\"tick\":{tick},\"me\":{me},\"snakes\":{snakes},\"alive\":{alive},\"dir\":{dir},\"shown\":{shown}}}",
             self.phase.name()
         )
     }
@@ -279,6 +285,7 @@ mod tests {
             tick_rate: 15,
             latest: Some((40, state)),
             notice: None,
+            shown: Some(Dir::Up),
         }
     }
 
@@ -287,7 +294,7 @@ mod tests {
         let s = state();
         assert_eq!(
             view(&Phase::Playing, &s, 1).state_json(),
-            r#"{"phase":"playing","tick":40,"me":1,"snakes":2,"alive":true,"dir":"Left"}"#
+            r#"{"phase":"playing","tick":40,"me":1,"snakes":2,"alive":true,"dir":"Left","shown":"Up"}"#
         );
     }
 

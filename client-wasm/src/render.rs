@@ -61,12 +61,24 @@ pub fn player_colour(player: PlayerId) -> String {
     format!("hsl({hue:.0}, 70%, 62%)")
 }
 
-/// Draws one frame of `state`, interpolated when `frame` allows.
+/// The player's own snake, drawn from a prediction rather than the interpolated past.
+#[derive(Debug)]
+pub struct Own<'a> {
+    /// The player.
+    pub player: PlayerId,
+    /// Its predicted path, head first, or `None` while it is dead.
+    pub path: Option<&'a [Point]>,
+    /// Its name.
+    pub name: &'a str,
+}
+
+/// Draws one frame of `state`, interpolated when `frame` allows, with the player's own snake
+/// drawn from `own`.
 pub fn draw(
     canvas: &HtmlCanvasElement,
     ctx: &CanvasRenderingContext2d,
     frame: &Frame<'_, SnakeState>,
-    me: Option<PlayerId>,
+    own: Option<Own<'_>>,
 ) {
     let (to, from, alpha) = match frame {
         Frame::Between { from, to, alpha } => (to.1, Some(from.1), *alpha),
@@ -79,7 +91,7 @@ pub fn draw(
         ((w - cell * cols) / 2.0).floor(),
         ((h - cell * rows) / 2.0).floor(),
     );
-    let at = |p: Point| (ox + p.0 * cell, oy + p.1 * cell);
+    let board = Board { ctx, cell, ox, oy };
 
     ctx.set_fill_style_str(BACKGROUND);
     ctx.fill_rect(0.0, 0.0, w, h);
@@ -103,7 +115,7 @@ pub fn draw(
 
     ctx.set_fill_style_str(FOOD);
     for food in &to.food {
-        let (x, y) = at(centre(*food));
+        let (x, y) = board.at(centre(*food));
         ctx.begin_path();
         let _ = ctx.arc(x, y, cell * 0.3, 0.0, std::f64::consts::TAU);
         ctx.fill();
@@ -111,27 +123,51 @@ pub fn draw(
 
     ctx.set_line_cap("round");
     ctx.set_line_join("round");
-    // Others first, so our own snake is drawn on top.
-    let mut snakes: Vec<&SnakeView> = to.live_snakes().collect();
-    snakes.sort_by_key(|s| Some(s.player) == me);
-    for view in snakes {
+    let me = own.as_ref().map(|o| o.player);
+    for view in to.live_snakes().filter(|s| Some(s.player) != me) {
         let before = from.and_then(|f| f.snake(view.player));
-        let path = snake_path(before, view, alpha);
-        let own = Some(view.player) == me;
-        let colour = if own {
-            OWN.to_owned()
-        } else {
-            player_colour(view.player)
-        };
+        board.snake(
+            &snake_path(before, view, alpha),
+            &player_colour(view.player),
+            false,
+            &view.name,
+        );
+    }
+    // Last, so the player's own snake is on top.
+    if let Some(Own {
+        path: Some(path),
+        name,
+        ..
+    }) = own
+    {
+        board.snake(path, OWN, true, name);
+    }
+}
+
+/// Cell geometry of one frame.
+struct Board<'a> {
+    ctx: &'a CanvasRenderingContext2d,
+    cell: f64,
+    ox: f64,
+    oy: f64,
+}
+
+impl Board<'_> {
+    fn at(&self, p: Point) -> (f64, f64) {
+        (self.ox + p.0 * self.cell, self.oy + p.1 * self.cell)
+    }
+
+    fn snake(&self, path: &[Point], colour: &str, own: bool, name: &str) {
+        let (ctx, cell) = (self.ctx, self.cell);
         if own {
             ctx.set_shadow_color(OWN);
             ctx.set_shadow_blur(cell * 0.8);
         }
-        ctx.set_stroke_style_str(&colour);
+        ctx.set_stroke_style_str(colour);
         ctx.set_line_width(cell * BODY_WIDTH);
         ctx.begin_path();
         for (i, point) in path.iter().enumerate() {
-            let (x, y) = at(*point);
+            let (x, y) = self.at(*point);
             if i == 0 {
                 ctx.move_to(x, y);
                 // A single-point path still shows a dot.
@@ -143,7 +179,7 @@ pub fn draw(
         ctx.stroke();
         ctx.set_shadow_blur(0.0);
         if let Some(&head) = path.first() {
-            let (x, y) = at(head);
+            let (x, y) = self.at(head);
             ctx.set_fill_style_str(if own { "#ffffff" } else { "#0f172a" });
             ctx.begin_path();
             let _ = ctx.arc(x, y, cell * 0.16, 0.0, std::f64::consts::TAU);
@@ -154,7 +190,7 @@ pub fn draw(
                 (cell * 0.9).clamp(10.0, 16.0).round()
             ));
             ctx.set_text_align("center");
-            let _ = ctx.fill_text(&view.name, x, y - cell * 0.9);
+            let _ = ctx.fill_text(name, x, y - cell * 0.9);
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use netcode::{
     ClientMsg, CloseReason, Game, Hello, PlayerId, Reconstructor, Rejection, ServerMsg, Welcome,
+    clock::ClockSync,
 };
 
 use crate::{
@@ -18,8 +19,6 @@ pub const BACKOFF_FIRST_MS: f64 = 500.0;
 pub const BACKOFF_MAX_MS: f64 = 10_000.0;
 /// How often to measure round-trip time, in ms.
 pub const PING_EVERY_MS: f64 = 2_000.0;
-/// How much each new round-trip sample moves the smoothed estimate.
-const RTT_GAIN: f64 = 0.25;
 
 /// Where the session is.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +99,8 @@ pub struct Session<G: Game> {
     url: String,
     name: String,
     env: Env,
+    /// A debug link conditioner for every connection, if set.
+    link: Option<netcode::link::LinkProfile>,
     phase: Phase,
     connection: Option<Connection<G>>,
     welcome: Option<Welcome>,
@@ -109,7 +110,7 @@ pub struct Session<G: Game> {
     /// The latest acknowledged input sequence.
     ack: u32,
     next_seq: u32,
-    rtt_ms: Option<f64>,
+    clock: ClockSync,
     next_ping_at: f64,
     leaving: bool,
     /// A line for the player about the last thing that went wrong.
@@ -118,11 +119,12 @@ pub struct Session<G: Game> {
 
 impl<G: Game> Session<G> {
     /// A session that will connect to `url` when [`play`](Self::play) is called.
-    pub fn new(url: String, env: Env) -> Self {
+    pub fn new(url: String, env: Env, link: Option<netcode::link::LinkProfile>) -> Self {
         Session {
             url,
             name: String::new(),
             env,
+            link,
             phase: Phase::Lobby,
             connection: None,
             welcome: None,
@@ -130,7 +132,7 @@ impl<G: Game> Session<G> {
             states: Reconstructor::default(),
             ack: 0,
             next_seq: 1,
-            rtt_ms: None,
+            clock: ClockSync::default(),
             next_ping_at: 0.0,
             leaving: false,
             notice: None,
@@ -159,7 +161,7 @@ impl<G: Game> Session<G> {
         self.connection = None;
         self.welcome = None;
         self.leaving = false;
-        match Connection::open(&self.url, self.env.now) {
+        match Connection::open(&self.url, self.env.now, self.link) {
             Ok(connection) => {
                 self.connection = Some(connection);
                 if !matches!(self.phase, Phase::Reconnecting { .. }) {
@@ -290,12 +292,9 @@ impl<G: Game> Session<G> {
                     console_warn(&format!("snapshot dropped: {e}"));
                 }
             },
-            ServerMsg::Pong { sent_ms, .. } => {
-                let sample = (at as u32).wrapping_sub(sent_ms) as f64;
-                self.rtt_ms = Some(match self.rtt_ms {
-                    None => sample,
-                    Some(rtt) => rtt + (sample - rtt) * RTT_GAIN,
-                });
+            ServerMsg::Pong { sent_ms, server_ms } => {
+                let rtt = f64::from((at as u32).wrapping_sub(sent_ms));
+                self.clock.sample(at - rtt, at, server_ms as f64);
             }
             ServerMsg::Reject(rejection) => {
                 self.notice = Some(match rejection {
@@ -348,7 +347,12 @@ impl<G: Game> Session<G> {
 
     /// Smoothed round-trip time in ms, once measured.
     pub fn rtt_ms(&self) -> Option<f64> {
-        self.rtt_ms
+        self.clock.rtt_ms()
+    }
+
+    /// The server's clock minus the page's, in ms, once measured.
+    pub fn clock_offset_ms(&self) -> Option<f64> {
+        self.clock.offset_ms()
     }
 
     /// The last problem worth telling the player about.

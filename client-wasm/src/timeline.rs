@@ -42,6 +42,8 @@ pub struct Timeline<S> {
     offset: Option<f64>,
     /// Average distance of arrivals from the least-delay line, in ms.
     jitter_ms: f64,
+    /// When the newest snapshot arrived, page time in ms.
+    latest_at: f64,
 }
 
 impl<S> Timeline<S> {
@@ -52,6 +54,7 @@ impl<S> Timeline<S> {
             entries: VecDeque::with_capacity(KEPT),
             offset: None,
             jitter_ms: 0.0,
+            latest_at: 0.0,
         }
     }
 
@@ -77,6 +80,22 @@ impl<S> Timeline<S> {
             self.entries.pop_front();
         }
         self.entries.push_back((tick, state));
+        self.latest_at = at;
+    }
+
+    /// When the newest snapshot arrived (page time, ms).
+    pub fn latest_at(&self) -> f64 {
+        self.latest_at
+    }
+
+    /// The tick period in ms.
+    pub fn period_ms(&self) -> f64 {
+        self.period_ms
+    }
+
+    /// The estimated jitter of arrivals in ms.
+    pub fn jitter_ms(&self) -> f64 {
+        self.jitter_ms
     }
 
     /// The newest snapshot.

@@ -40,7 +40,7 @@ fn env() -> Env {
 
 #[wasm_bindgen_test]
 fn a_dropped_connection_unregisters_its_handlers_and_closes() {
-    let connection = Connection::<Snake>::open(NOWHERE, now).expect("a socket object");
+    let connection = Connection::<Snake>::open(NOWHERE, now, None).expect("a socket object");
     assert_eq!(connection.handlers_registered(), 3);
     assert_eq!(
         connection.socket().binary_type(),
@@ -59,7 +59,7 @@ fn a_dropped_connection_unregisters_its_handlers_and_closes() {
 
 #[wasm_bindgen_test]
 async fn a_refused_connection_is_retried_with_backoff_and_said_on_screen() {
-    let mut session = Session::<Snake>::new(NOWHERE.into(), env());
+    let mut session = Session::<Snake>::new(NOWHERE.into(), env(), None);
     session.play("ann");
     assert_eq!(session.phase(), &Phase::Connecting);
     let deadline = now() + 5_000.0;
@@ -123,4 +123,26 @@ fn the_endpoint_is_this_pages_host_on_ws() {
         &location.host().expect("host"),
     );
     assert_eq!(url, format!("ws://{}/ws", location.host().expect("host")));
+}
+
+#[wasm_bindgen_test]
+async fn the_debug_link_holds_socket_events_back_by_its_latency() {
+    let link: netcode::link::LinkProfile = "latency=300ms".parse().expect("a profile");
+    let opened = now();
+    let connection = Connection::<Snake>::open(NOWHERE, now, Some(link)).expect("a socket object");
+    // The refused connection closes at once, but the event is held for 300 ms.
+    let deadline = opened + 5_000.0;
+    loop {
+        assert!(now() < deadline, "no close event within 5 s");
+        let events = connection.drain();
+        if !events.is_empty() {
+            assert!(
+                now() - opened >= 300.0,
+                "delivered after {} ms",
+                now() - opened
+            );
+            break;
+        }
+        pause(10).await;
+    }
 }

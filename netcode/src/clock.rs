@@ -76,9 +76,67 @@ impl FixedStep {
     }
 }
 
+/// Pong samples kept for estimating the clock offset.
+const CLOCK_SAMPLES: usize = 8;
+
+/// How much each new round-trip sample moves the smoothed estimate.
+const RTT_GAIN: f64 = 0.25;
+
+/// Round-trip time and clock offset from protocol ping/pong timestamps, NTP style: the
+/// offset comes from the recent sample with the shortest round trip, whose midpoint is the
+/// least uncertain.
+#[derive(Debug, Clone, Default)]
+pub struct ClockSync {
+    /// Recent (round trip, offset) samples, in ms.
+    samples: std::collections::VecDeque<(f64, f64)>,
+    rtt_ms: Option<f64>,
+}
+
+impl ClockSync {
+    /// Records a pong: the ping left at local time `sent_ms`, the pong arrived at
+    /// `received_ms`, and the server's clock read `server_ms` when it answered.
+    pub fn sample(&mut self, sent_ms: f64, received_ms: f64, server_ms: f64) {
+        let rtt = (received_ms - sent_ms).max(0.0);
+        let offset = server_ms + rtt / 2.0 - received_ms;
+        if self.samples.len() == CLOCK_SAMPLES {
+            self.samples.pop_front();
+        }
+        self.samples.push_back((rtt, offset));
+        self.rtt_ms = Some(match self.rtt_ms {
+            None => rtt,
+            Some(smoothed) => smoothed + (rtt - smoothed) * RTT_GAIN,
+        });
+    }
+
+    /// The smoothed round-trip time in ms.
+    pub fn rtt_ms(&self) -> Option<f64> {
+        self.rtt_ms
+    }
+
+    /// Server clock minus local clock, in ms.
+    pub fn offset_ms(&self) -> Option<f64> {
+        self.samples
+            .iter()
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, offset)| *offset)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_offset_comes_from_the_fastest_round_trip() {
+        let mut sync = ClockSync::default();
+        // Server clock = local + 1000. A slow trip with an asymmetric delay...
+        sync.sample(0.0, 100.0, 1090.0);
+        // ...and a fast one, answered at its midpoint.
+        sync.sample(200.0, 210.0, 1205.0);
+        assert_eq!(sync.offset_ms(), Some(1000.0));
+        let rtt = sync.rtt_ms().unwrap();
+        assert!(rtt < 100.0 && rtt > 10.0, "smoothed: {rtt}");
+    }
 
     const MS: Duration = Duration::from_millis(1);
 

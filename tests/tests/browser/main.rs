@@ -126,11 +126,21 @@ async fn steer(page: &Page) {
         let from = state.dir().unwrap_or_default().to_owned();
         let (to, key) = quarter_turn(&from, attempt % 2 == 1);
         page.press(key).await;
-        let turned = page
-            .wait_for(&format!("heading {to}"), TURN_DEADLINE, |s| {
-                s.dir() == Some(to)
+        // The page draws the turn at once (prediction), then the server confirms it.
+        let predicted = page
+            .wait_for(&format!("drawn heading {to}"), TURN_DEADLINE, |s| {
+                s.shown() == Some(to)
             })
             .await;
+        let turned = match predicted {
+            Ok(_) => {
+                page.wait_for(&format!("heading {to}"), TURN_DEADLINE, |s| {
+                    s.dir() == Some(to)
+                })
+                .await
+            }
+            Err(e) => Err(e),
+        };
         match turned {
             Ok(_) => return,
             Err(e) if tokio::time::Instant::now() < give_up => {

@@ -46,6 +46,11 @@ impl State {
         self.0["dir"].as_str()
     }
 
+    /// The heading the page draws its own snake with, prediction included.
+    pub(crate) fn shown(&self) -> Option<&str> {
+        self.0["shown"].as_str()
+    }
+
     /// Whether the page is in a match with `n` snakes.
     pub(crate) fn playing_with(&self, n: u64) -> bool {
         self.phase() == "playing" && self.snakes() == Some(n)

@@ -1,0 +1,164 @@
+//! Predicting the player's own snake: it is drawn at the present, not in the interpolated
+//! past, moving from the newest server state towards its next cell in the heading the player
+//! just chose, so a turn shows on the very next frame. When the server's next state disagrees
+//! (the turn landed a tick later than predicted), the difference is blended away over a
+//! moment instead of snapping.
+
+use snake::{Cell, Dir, SnakeView};
+
+use crate::render::Point;
+
+/// How long a correction takes to fade to about a third, in ms.
+pub const CORRECTION_MS: f64 = 80.0;
+
+/// Corrections larger than this (in cells) are not smoothed: the snake respawned or
+/// something else discontinuous happened, and sliding across the board would be wrong.
+const MAX_SMOOTHED_CELLS: f64 = 2.5;
+
+fn centre(cell: Cell) -> Point {
+    (f64::from(cell.x) + 0.5, f64::from(cell.y) + 0.5)
+}
+
+/// The heading the snake will take next: the player's pending turn unless the server would
+/// ignore it (a reversal), else its current heading.
+pub fn next_heading(current: Dir, pending: Option<Dir>) -> Dir {
+    match pending {
+        Some(dir) if dir != current.opposite() => dir,
+        _ => current,
+    }
+}
+
+/// The own snake's path `progress` (0..=1) of a tick after its newest server state, heading
+/// `heading`: the head reaches towards the next cell, the tail draws in after it.
+pub fn own_path(
+    view: &SnakeView,
+    heading: Dir,
+    progress: f64,
+    width: u8,
+    height: u8,
+) -> Vec<Point> {
+    let mut path: Vec<Point> = view.body.iter().copied().map(centre).collect();
+    let Some(&head) = view.body.first() else {
+        return path;
+    };
+    let t = progress.clamp(0.0, 1.0);
+    let (dx, dy) = heading.delta();
+    // Towards a wall the head only leans half a cell: the crash is the server's to call.
+    let reach = if head.step(heading, width, height).is_some() {
+        t
+    } else {
+        t.min(0.5)
+    };
+    let (hx, hy) = centre(head);
+    path.insert(0, (hx + f64::from(dx) * reach, hy + f64::from(dy) * reach));
+    if path.len() >= 3 {
+        let (tail, before) = (path[path.len() - 1], path[path.len() - 2]);
+        let last = path.len() - 1;
+        path[last] = (
+            tail.0 + (before.0 - tail.0) * t,
+            tail.1 + (before.1 - tail.1) * t,
+        );
+    }
+    path
+}
+
+/// Blends away the jump between what was shown and what a new server state implies.
+#[derive(Debug, Clone, Default)]
+pub struct Smoother {
+    offset: Point,
+    since: f64,
+}
+
+impl Smoother {
+    /// The offset still applied at page time `now`.
+    pub fn offset(&self, now: f64) -> Point {
+        let k = (-(now - self.since).max(0.0) / CORRECTION_MS).exp();
+        (self.offset.0 * k, self.offset.1 * k)
+    }
+
+    /// A new server state moved the predicted head from `shown` (what was on screen, with
+    /// its correction) to `predicted` (the new prediction, without one).
+    pub fn correct(&mut self, shown: Point, predicted: Point, now: f64) {
+        let offset = (shown.0 - predicted.0, shown.1 - predicted.1);
+        self.offset = if offset.0.hypot(offset.1) <= MAX_SMOOTHED_CELLS {
+            offset
+        } else {
+            (0.0, 0.0)
+        };
+        self.since = now;
+    }
+
+    /// `point` with the remaining correction added.
+    pub fn apply(&self, point: Point, now: f64) -> Point {
+        let (ox, oy) = self.offset(now);
+        (point.0 + ox, point.1 + oy)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use netcode::PlayerId;
+
+    use super::*;
+
+    fn view(body: &[(u8, u8)], dir: Dir) -> SnakeView {
+        SnakeView {
+            player: PlayerId(1),
+            name: "me".into(),
+            body: body.iter().map(|&(x, y)| Cell::new(x, y)).collect(),
+            dir,
+            alive: true,
+            score: 0,
+            respawn_in: 0,
+        }
+    }
+
+    #[test]
+    fn a_pending_turn_shows_at_once_unless_it_is_a_reversal() {
+        assert_eq!(next_heading(Dir::Right, Some(Dir::Up)), Dir::Up);
+        assert_eq!(next_heading(Dir::Right, Some(Dir::Left)), Dir::Right);
+        assert_eq!(next_heading(Dir::Right, None), Dir::Right);
+    }
+
+    #[test]
+    fn the_head_leans_into_the_new_heading_as_the_tick_progresses() {
+        let me = view(&[(5, 5), (4, 5), (3, 5)], Dir::Right);
+        let path = own_path(&me, Dir::Up, 0.5, 20, 20);
+        assert_eq!(path[0], (5.5, 5.0), "half a cell up from the head's centre");
+        assert_eq!(path[1], (5.5, 5.5));
+        assert_eq!(
+            *path.last().unwrap(),
+            (4.0, 5.5),
+            "the tail drew in half a cell"
+        );
+    }
+
+    #[test]
+    fn at_a_wall_the_head_leans_only_half_a_cell() {
+        let me = view(&[(19, 5), (18, 5)], Dir::Right);
+        assert_eq!(own_path(&me, Dir::Right, 1.0, 20, 20)[0], (20.0, 5.5));
+    }
+
+    #[test]
+    fn a_correction_fades_instead_of_snapping() {
+        let mut smoother = Smoother::default();
+        smoother.correct((6.5, 5.5), (5.5, 6.5), 1000.0);
+        assert_eq!(
+            smoother.apply((5.5, 6.5), 1000.0),
+            (6.5, 5.5),
+            "first frame: where it was"
+        );
+        let later = smoother.apply((5.5, 6.5), 1000.0 + 4.0 * CORRECTION_MS);
+        assert!(
+            (later.0 - 5.5).abs() < 0.05 && (later.1 - 6.5).abs() < 0.05,
+            "{later:?}"
+        );
+    }
+
+    #[test]
+    fn a_respawn_is_not_smoothed() {
+        let mut smoother = Smoother::default();
+        smoother.correct((2.5, 2.5), (30.5, 20.5), 0.0);
+        assert_eq!(smoother.offset(0.0), (0.0, 0.0));
+    }
+}
