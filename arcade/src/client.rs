@@ -11,8 +11,15 @@ use netcode::{
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,
-    tungstenite::{self, Message, protocol::CloseFrame},
+    tungstenite::{
+        self, Message,
+        protocol::{CloseFrame, WebSocketConfig},
+    },
 };
+
+/// Bytes read from the socket at once. Snapshots are a few KiB at most; tungstenite's
+/// 128 KiB default would cost that much per bot when a load generator runs thousands.
+const READ_BUFFER_BYTES: usize = 8 * 1024;
 
 /// The socket type of a native client.
 pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -84,7 +91,8 @@ impl<G: Game> Client<G> {
         name: &str,
         options: Options,
     ) -> Result<Self, ClientError> {
-        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await?;
+        let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true).await?;
         let mut client = Client {
             ws,
             welcome: Welcome {

@@ -9,6 +9,8 @@
 //!                               (per connection)  ◀──watch<Bytes>──  (all rooms' Worlds)
 //! ```
 
+#[doc(hidden)]
+pub mod bench;
 mod config;
 mod http;
 mod limit;

@@ -356,6 +356,11 @@ impl<G: Game> Sim<G> {
         self.publish_lobby();
     }
 
+    /// The newest state of `room` and its tick, as the last [`step`](Self::step) left it.
+    pub(crate) fn latest(&self, room: RoomId) -> Option<(u64, &G::Snapshot)> {
+        self.rooms.get(&room)?.history.latest()
+    }
+
     fn publish_lobby(&self) {
         let capacity = usize::from(self.settings.capacity);
         let rooms: Arc<[RoomInfo]> = self

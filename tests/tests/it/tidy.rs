@@ -36,6 +36,7 @@ fn every_module_opens_with_a_doc_comment_saying_why_it_exists() {
         "client-wasm",
         "games",
         "arcade",
+        "bench",
         "tests",
     ];
     let missing: Vec<String> = crates
@@ -65,7 +66,14 @@ fn toolkit_crates_never_name_a_game() {
 
 #[test]
 fn only_the_codec_names_bincode() {
-    for crate_dir in ["netcode", "server", "client-wasm", "games", "arcade"] {
+    for crate_dir in [
+        "netcode",
+        "server",
+        "client-wasm",
+        "games",
+        "arcade",
+        "bench",
+    ] {
         for (path, text) in sources(crate_dir) {
             if path.ends_with("netcode/src/codec.rs") {
                 continue;
