@@ -40,6 +40,7 @@ impl<G: Game> Rooms<G> {
         let limits = SimLimits {
             max_rooms: rooms,
             delta_max_age: Config::default().delta_max_age,
+            tick_phases: 1,
         };
         let metrics = Arc::new(Metrics::default());
         let (lobby_tx, lobby) = watch::channel(Arc::from([]));

@@ -93,6 +93,12 @@ pub struct Config {
     #[arg(long, env = "GAME_DELTA_MAX_AGE", default_value_t = 32)]
     pub delta_max_age: u64,
 
+    /// Rooms are spread over this many evenly spaced slots of the tick period, so their
+    /// snapshots leave in small bursts rather than all at once. Each room still ticks once
+    /// per period. 1 ticks every room together.
+    #[arg(long, env = "GAME_TICK_PHASES", default_value_t = 8)]
+    pub tick_phases: u32,
+
     /// Seed for room randomness; rooms derive their own seeds from it. Random if unset.
     #[arg(long, env = "GAME_SEED")]
     pub seed: Option<u64>,
@@ -119,6 +125,7 @@ impl Default for Config {
             input_flood_tolerance: 60,
             sim_queue: 8_192,
             delta_max_age: 32,
+            tick_phases: 8,
             seed: None,
         }
     }
@@ -147,6 +154,7 @@ impl Config {
             ("input_rate", self.input_rate as usize),
             ("input_burst", self.input_burst as usize),
             ("sim_queue", self.sim_queue),
+            ("tick_phases", self.tick_phases as usize),
         ];
         if let Some((field, _)) = positive.into_iter().find(|(_, v)| *v == 0) {
             return Err(ConfigError {

@@ -113,6 +113,7 @@ pub async fn run<G: Game>(
     let limits = sim::SimLimits {
         max_rooms: config.max_rooms,
         delta_max_age: config.delta_max_age,
+        tick_phases: config.tick_phases,
     };
     let sim = sim::Sim::new(game, settings, limits, seed, metrics.clone(), lobby_tx);
     let sim_stop = stop.clone();

@@ -76,6 +76,7 @@ pub struct RoomInfo {
 pub(crate) struct SimLimits {
     pub(crate) max_rooms: usize,
     pub(crate) delta_max_age: u64,
+    pub(crate) tick_phases: u32,
 }
 
 /// Every room of one server and the bookkeeping to seat players in them.
@@ -86,6 +87,8 @@ pub(crate) struct Sim<G: Game> {
     /// The oldest acknowledged state a delta may be based on, in ticks; 0 sends only
     /// keyframes.
     delta_max_age: u64,
+    /// Evenly spaced slots of the tick period that rooms are spread over.
+    tick_phases: u32,
     seed: u64,
     rooms: BTreeMap<RoomId, Room<G::Snapshot>>,
     /// Which room each seated player is in.
@@ -128,6 +131,7 @@ impl<G: Game> Sim<G> {
             settings,
             max_rooms: limits.max_rooms,
             delta_max_age: limits.delta_max_age,
+            tick_phases: limits.tick_phases.max(1),
             seed,
             rooms: BTreeMap::new(),
             seats: HashMap::new(),
@@ -146,7 +150,13 @@ impl<G: Game> Sim<G> {
         stop: CancellationToken,
     ) {
         let epoch = Instant::now();
-        let mut clock = FixedStep::with_rate(self.settings.tick_rate, Duration::ZERO);
+        // Rooms are spread over `tick_phases` evenly spaced slots of the tick period, so
+        // their snapshots leave in several small bursts rather than one large one. Each room
+        // still ticks once per period, on its own phase.
+        let phases = self.tick_phases;
+        let period = Duration::from_secs(1) / u32::from(self.settings.tick_rate.max(1));
+        let mut clock = FixedStep::new(period / phases, Duration::ZERO);
+        let mut slots: u64 = 0;
         // At most one queue's worth of commands per tick, so a flood cannot starve the tick.
         let drain_limit = commands.max_capacity();
         loop {
@@ -160,6 +170,7 @@ impl<G: Game> Sim<G> {
                 break;
             }
             self.metrics.ticks_skipped.fetch_add(due.skipped, Relaxed);
+            slots += 1 + due.skipped;
             for _ in 0..drain_limit {
                 match commands.try_recv() {
                     Ok(command) => self.handle(command),
@@ -167,7 +178,7 @@ impl<G: Game> Sim<G> {
                     Err(mpsc::error::TryRecvError::Disconnected) => return,
                 }
             }
-            self.step();
+            self.step_phase(Some((slots % u64::from(phases)) as u32));
         }
         tracing::debug!(rooms = self.rooms.len(), "simulation stopped");
     }
@@ -284,6 +295,12 @@ impl<G: Game> Sim<G> {
     /// One tick of every room: seats whose session is gone are emptied, empty rooms close,
     /// the rest run their schedule once and send each player its snapshot.
     pub(crate) fn step(&mut self) {
+        self.step_phase(None);
+    }
+
+    /// One tick of the rooms on `phase` (all rooms for `None`); every room's departed
+    /// players are removed and empty rooms close either way.
+    fn step_phase(&mut self, phase: Option<u32>) {
         let departed: Vec<PlayerId> = self
             .rooms
             .values()
@@ -303,7 +320,9 @@ impl<G: Game> Sim<G> {
         });
         self.metrics.rooms.store(self.rooms.len() as u64, Relaxed);
 
-        for room in self.rooms.values_mut() {
+        let phases = self.tick_phases.max(1);
+        let on_phase = |id: &RoomId| phase.is_none_or(|p| id.0 % phases == p);
+        for (_, room) in self.rooms.iter_mut().filter(|(id, _)| on_phase(id)) {
             let started = Instant::now();
             room.schedule.run(&mut room.world);
             room.tick += 1;
@@ -462,6 +481,7 @@ mod tests {
         let limits = SimLimits {
             max_rooms,
             delta_max_age: 4,
+            tick_phases: 1,
         };
         let sim = Sim::new(
             Sum,
@@ -628,6 +648,24 @@ mod tests {
             sim.metrics.keyframes.load(Relaxed),
         );
         assert_eq!(counts, (5, 4), "ticks 3 to 7 were deltas");
+    }
+
+    #[test]
+    fn rooms_on_other_phases_wait_for_their_own_slot() {
+        let (mut sim, _) = sim(10);
+        sim.tick_phases = 2;
+        let mut a = join(&mut sim).unwrap(); // room 1
+        let _b = join(&mut sim).unwrap(); // room 1
+        let mut c = join(&mut sim).unwrap(); // room 2
+        sim.step_phase(Some(1));
+        assert_eq!(latest(&mut a).tick, 1);
+        assert!(
+            !c.snapshots.has_changed().unwrap(),
+            "room 2 ticks on phase 0"
+        );
+        sim.step_phase(Some(0));
+        assert_eq!(latest(&mut c).tick, 1);
+        assert!(!a.snapshots.has_changed().unwrap());
     }
 
     #[test]
