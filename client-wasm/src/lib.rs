@@ -140,9 +140,9 @@ pub fn start() -> Result<(), JsValue> {
         .get("link")
         .and_then(|text| match text.parse::<netcode::link::LinkProfile>() {
             Ok(profile) => {
-                console_warn(&format!(
-                    "debug: simulating a poor link both ways: {profile}"
-                ));
+                // The text, not the parsed profile: shortest-form float formatting would add
+                // kilobytes to the bundle for one log line.
+                console_warn(&format!("debug: simulating a poor link both ways: {text}"));
                 Some(profile)
             }
             Err(e) => {
