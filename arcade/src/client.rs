@@ -5,8 +5,8 @@ use std::marker::PhantomData;
 
 use futures_util::{SinkExt, StreamExt};
 use netcode::{
-    ClientMsg, DeltaError, Game, Hello, Reconstructor, Rejection, ServerMsg, TickState, Welcome,
-    codec,
+    ClientMsg, DeltaError, Game, Hello, Join, Reconstructor, Rejection, ResumeToken, ServerMsg,
+    TickState, Welcome, codec,
 };
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
@@ -53,16 +53,24 @@ pub enum ClientError {
 }
 
 /// How a client behaves.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Acknowledge every reconstructed snapshot, so the server sends deltas. Without acks
     /// the server sends every snapshot whole, which is useful for comparisons.
     pub ack: bool,
+    /// Where to join.
+    pub join: Join,
+    /// A token from an earlier welcome, to reclaim that seat.
+    pub resume: Option<ResumeToken>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { ack: true }
+        Options {
+            ack: true,
+            join: Join::Quick,
+            resume: None,
+        }
     }
 }
 
@@ -95,10 +103,15 @@ impl<G: Game> Client<G> {
         let (ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true).await?;
         let mut client = Client {
             ws,
+            // Replaced by the server's welcome before the client is handed out.
             welcome: Welcome {
-                player: netcode::PlayerId(0),
+                role: netcode::Role::Spectator,
                 room: netcode::RoomId(0),
+                code: String::new(),
+                private: false,
                 tick_rate: 0,
+                resume: None,
+                resumed: false,
             },
             options,
             states: Reconstructor::default(),
@@ -107,7 +120,9 @@ impl<G: Game> Client<G> {
             bytes_received: 0,
             game: PhantomData,
         };
-        let hello = ClientMsg::<G::Input>::Hello(Hello::new::<G>(name, None));
+        let join = client.options.join.clone();
+        let hello =
+            ClientMsg::<G::Input>::Hello(Hello::new::<G>(name, join, client.options.resume));
         client.send(&hello).await?;
         match client.recv().await? {
             ServerMsg::Welcome(welcome) => client.welcome = welcome,

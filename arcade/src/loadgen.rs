@@ -471,7 +471,10 @@ async fn play(url: &str, name: &str, duration: Duration, full: bool, live: &Live
         full,
         ..BotResult::default()
     };
-    let options = Options { ack: !full };
+    let options = Options {
+        ack: !full,
+        ..Options::default()
+    };
     let mut client = match Client::<Snake>::connect_with(url, name, options).await {
         Ok(client) => client,
         Err(e) => {
@@ -484,7 +487,9 @@ async fn play(url: &str, name: &str, duration: Duration, full: bool, live: &Live
     result.welcomed = true;
     result.room = Some(client.welcome().room.0);
     result.tick_rate = Some(client.welcome().tick_rate);
-    let me = client.welcome().player;
+    let Some(me) = client.welcome().player() else {
+        return result;
+    };
     let joined = Instant::now();
     let end = joined + duration;
     let mut pending: VecDeque<(u32, snake::Dir, Instant)> = VecDeque::new();

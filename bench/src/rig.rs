@@ -122,6 +122,7 @@ pub fn full_message(state: &SnakeState) -> ServerMsg<&SnakeState, &SnakeDelta> {
     ServerMsg::Snapshot(Snapshot {
         tick: 1_000,
         ack: 42,
+        phase: netcode::MatchPhase::Running { ticks_left: 1_000 },
         body: Body::Full(state),
     })
 }
@@ -131,6 +132,7 @@ pub fn delta_message(delta: &SnakeDelta) -> ServerMsg<&SnakeState, &SnakeDelta> 
     ServerMsg::Snapshot(Snapshot {
         tick: 1_000,
         ack: 42,
+        phase: netcode::MatchPhase::Running { ticks_left: 1_000 },
         body: Body::Delta { age: 1, delta },
     })
 }

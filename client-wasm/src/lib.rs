@@ -222,13 +222,30 @@ impl App {
             let _ = storage.set_item(NAME_KEY, &name);
         }
         self.pending_turn = None;
-        self.session.play(&name);
+        // `/?room=CODE` plays in that room (a private one if nobody has it yet).
+        let room = self
+            .page
+            .window
+            .location()
+            .search()
+            .ok()
+            .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+            .and_then(|params| params.get("room"))
+            .map(|code| code.trim().to_ascii_uppercase());
+        let join = match room {
+            Some(code) if !code.is_empty() => netcode::Join::Room(code),
+            _ => netcode::Join::Quick,
+        };
+        self.session.play(&name, join);
         let _ = self.page.canvas.focus();
     }
 
     /// Sends a turn unless it repeats the heading the snake already has or will have.
     fn turn(&mut self, dir: Dir) {
         let Some(me) = self.session.me() else { return };
+        if !self.session.world_moves() {
+            return; // Frozen for a countdown or the results: the server would drop the turn.
+        }
         let ack = self.session.ack();
         if self.pending_turn.is_some_and(|(seq, _)| seq <= ack) {
             self.pending_turn = None;
@@ -304,6 +321,7 @@ impl App {
             },
             notice: self.session.notice(),
             shown: self.shown_dir,
+            match_phase: self.session.match_phase(),
         };
         self.page.show(&view);
         if let Some(frame) = &self.frame {

@@ -137,6 +137,8 @@ pub struct View<'a> {
     pub notice: Option<&'a str>,
     /// The heading the own snake is drawn with: the server's, or a predicted turn.
     pub shown: Option<snake::Dir>,
+    /// The room's round phase.
+    pub match_phase: Option<netcode::MatchPhase>,
 }
 
 /// Escapes text for HTML. Names are already restricted by the server; this keeps the page
@@ -244,8 +246,15 @@ impl View<'_> {
         let shown = self
             .shown
             .map_or("null".to_owned(), |d| format!("\"{d:?}\""));
+        let round = match self.match_phase {
+            None => "null",
+            Some(netcode::MatchPhase::Waiting { .. }) => "\"waiting\"",
+            Some(netcode::MatchPhase::Countdown { .. }) => "\"countdown\"",
+            Some(netcode::MatchPhase::Running { .. }) => "\"running\"",
+            Some(netcode::MatchPhase::Ended { .. }) => "\"ended\"",
+        };
         format!(
-            "{{\"phase\":\"{}\",\"tick\":{tick},\"me\":{me},\"snakes\":{snakes},\"alive\":{alive},\"dir\":{dir},\"shown\":{shown}}}",
+            "{{\"phase\":\"{}\",\"tick\":{tick},\"me\":{me},\"snakes\":{snakes},\"alive\":{alive},\"dir\":{dir},\"shown\":{shown},\"round\":{round}}}",
             self.phase.name()
         )
     }
@@ -286,6 +295,7 @@ mod tests {
             latest: Some((40, state)),
             notice: None,
             shown: Some(Dir::Up),
+            match_phase: Some(netcode::MatchPhase::Running { ticks_left: 9 }),
         }
     }
 
@@ -294,7 +304,7 @@ mod tests {
         let s = state();
         assert_eq!(
             view(&Phase::Playing, &s, 1).state_json(),
-            r#"{"phase":"playing","tick":40,"me":1,"snakes":2,"alive":true,"dir":"Left","shown":"Up"}"#
+            r#"{"phase":"playing","tick":40,"me":1,"snakes":2,"alive":true,"dir":"Left","shown":"Up","round":"running"}"#
         );
     }
 

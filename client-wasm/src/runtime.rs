@@ -3,8 +3,8 @@
 //! an unexpected close. It knows nothing about drawing or controls.
 
 use netcode::{
-    ClientMsg, CloseReason, Game, Hello, PlayerId, Reconstructor, Rejection, ServerMsg, Welcome,
-    clock::ClockSync,
+    ClientMsg, CloseReason, Game, Hello, Join, MatchPhase, PlayerId, Reconstructor, Rejection,
+    ResumeToken, ServerMsg, Welcome, clock::ClockSync,
 };
 
 use crate::{
@@ -98,6 +98,12 @@ pub struct Env {
 pub struct Session<G: Game> {
     url: String,
     name: String,
+    /// Where to join, and after a welcome, the room to come back to.
+    join: Join,
+    /// The token that reclaims the seat after a drop.
+    resume: Option<ResumeToken>,
+    /// The room's round phase in the newest snapshot.
+    match_phase: Option<MatchPhase>,
     env: Env,
     /// A debug link conditioner for every connection, if set.
     link: Option<netcode::link::LinkProfile>,
@@ -123,6 +129,9 @@ impl<G: Game> Session<G> {
         Session {
             url,
             name: String::new(),
+            join: Join::Quick,
+            resume: None,
+            match_phase: None,
             env,
             link,
             phase: Phase::Lobby,
@@ -139,9 +148,11 @@ impl<G: Game> Session<G> {
         }
     }
 
-    /// Joins as `name`, leaving any current connection.
-    pub fn play(&mut self, name: &str) {
+    /// Joins as `name` where `join` says, leaving any current connection.
+    pub fn play(&mut self, name: &str, join: Join) {
         self.name = name.to_owned();
+        self.join = join;
+        self.resume = None;
         self.notice = None;
         self.connect();
     }
@@ -227,7 +238,12 @@ impl<G: Game> Session<G> {
     fn handle(&mut self, event: NetEvent<G::Snapshot, G::Delta>) {
         match event {
             NetEvent::Opened => {
-                let hello = ClientMsg::Hello(Hello::new::<G>(self.name.clone(), None));
+                // After a drop, the token from the last welcome reclaims the same seat.
+                let hello = ClientMsg::Hello(Hello::new::<G>(
+                    self.name.clone(),
+                    self.join.clone(),
+                    self.resume,
+                ));
                 if let Some(connection) = &self.connection {
                     let _ = connection.send(&hello);
                 }
@@ -264,9 +280,20 @@ impl<G: Game> Session<G> {
         match msg {
             ServerMsg::Welcome(welcome) => {
                 console_info(&format!(
-                    "joined room {} as player {} ({} ticks/s)",
-                    welcome.room.0, welcome.player.0, welcome.tick_rate
+                    "joined room {} as {:?}{} ({} ticks/s)",
+                    welcome.code,
+                    welcome.role,
+                    if welcome.resumed { ", resumed" } else { "" },
+                    welcome.tick_rate
                 ));
+                self.resume = welcome.resume;
+                // Reconnecting goes back to the same room (a private one by its code).
+                self.join = match (&self.join, welcome.role) {
+                    (Join::Watch(_), _) | (_, netcode::Role::Spectator) => {
+                        Join::Watch(welcome.code.clone())
+                    }
+                    _ => Join::Room(welcome.code.clone()),
+                };
                 self.timeline = Timeline::new(welcome.tick_rate);
                 self.states.clear();
                 self.ack = 0;
@@ -284,6 +311,7 @@ impl<G: Game> Session<G> {
                         let _ = connection.send(&ClientMsg::Ack { tick: state.tick });
                     }
                     self.ack = self.ack.max(state.ack);
+                    self.match_phase = Some(state.phase);
                     self.timeline.push(state.tick, state.state, at);
                 }
                 Err(e) => {
@@ -301,6 +329,9 @@ impl<G: Game> Session<G> {
                     Rejection::VersionMismatch { .. } => "version mismatch".into(),
                     Rejection::ServerFull => "the server is full".into(),
                     Rejection::InvalidName => "that name is not allowed".into(),
+                    Rejection::RoomFull => "that room is full".into(),
+                    Rejection::NoSuchRoom => "no room has that code".into(),
+                    Rejection::Draining => "the server is restarting".into(),
                 });
             }
         }
@@ -327,7 +358,7 @@ impl<G: Game> Session<G> {
 
     /// The player this session plays, once welcomed.
     pub fn me(&self) -> Option<PlayerId> {
-        self.welcome.as_ref().map(|w| w.player)
+        self.welcome.as_ref().and_then(Welcome::player)
     }
 
     /// The welcome of the current connection.
@@ -338,6 +369,19 @@ impl<G: Game> Session<G> {
     /// The snapshots received on the current connection.
     pub fn timeline(&self) -> &Timeline<G::Snapshot> {
         &self.timeline
+    }
+
+    /// Where the room is in its round, from the newest snapshot.
+    pub fn match_phase(&self) -> Option<MatchPhase> {
+        self.match_phase
+    }
+
+    /// Whether the world moves now: not during a countdown or while results are shown.
+    pub fn world_moves(&self) -> bool {
+        !matches!(
+            self.match_phase,
+            Some(MatchPhase::Countdown { .. } | MatchPhase::Ended { .. })
+        )
     }
 
     /// The highest input sequence the server has acknowledged.

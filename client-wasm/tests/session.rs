@@ -60,7 +60,7 @@ fn a_dropped_connection_unregisters_its_handlers_and_closes() {
 #[wasm_bindgen_test]
 async fn a_refused_connection_is_retried_with_backoff_and_said_on_screen() {
     let mut session = Session::<Snake>::new(NOWHERE.into(), env(), None);
-    session.play("ann");
+    session.play("ann", netcode::Join::Quick);
     assert_eq!(session.phase(), &Phase::Connecting);
     let deadline = now() + 5_000.0;
     while !matches!(session.phase(), Phase::Reconnecting { .. }) {

@@ -13,7 +13,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 fn hello_survives_a_round_trip_through_a_browser_byte_array() {
     assert!(web_sys::window().is_some(), "not running in a browser");
-    let hello: ClientMsg<SnakeInput> = ClientMsg::Hello(Hello::new::<Snake>("ada", None));
+    let hello: ClientMsg<SnakeInput> =
+        ClientMsg::Hello(Hello::new::<Snake>("ada", netcode::Join::Quick, None));
     let bytes = codec::encode(&hello).unwrap_or_else(|e| panic!("encode: {e}"));
 
     // The same path a WebSocket frame takes: into a JS-owned buffer and back out.

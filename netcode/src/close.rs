@@ -34,11 +34,19 @@ pub enum CloseReason {
     IdleTimeout,
     /// 4005: the peer could not keep up with the snapshot stream.
     TooSlow,
+    /// 4006: the room asked for is full.
+    RoomFull,
+    /// 4007: a newer connection resumed this seat.
+    Replaced,
+    /// 4008: no room has the code asked for.
+    NoSuchRoom,
+    /// 1008: a spectator sent an input.
+    SpectatorInput,
 }
 
 impl CloseReason {
     /// Every reason, for tables and tests.
-    pub const ALL: [CloseReason; 14] = [
+    pub const ALL: [CloseReason; 18] = [
         CloseReason::Normal,
         CloseReason::Shutdown,
         CloseReason::Undecodable,
@@ -53,6 +61,10 @@ impl CloseReason {
         CloseReason::HelloTimeout,
         CloseReason::IdleTimeout,
         CloseReason::TooSlow,
+        CloseReason::RoomFull,
+        CloseReason::Replaced,
+        CloseReason::NoSuchRoom,
+        CloseReason::SpectatorInput,
     ];
 
     /// The close code sent on the wire.
@@ -62,7 +74,9 @@ impl CloseReason {
             CloseReason::Shutdown => 1001,
             CloseReason::Undecodable | CloseReason::BadFrame => 1002,
             CloseReason::TextFrame => 1003,
-            CloseReason::HelloExpected | CloseReason::InputFlood => 1008,
+            CloseReason::HelloExpected | CloseReason::InputFlood | CloseReason::SpectatorInput => {
+                1008
+            }
             CloseReason::TooBig => 1009,
             CloseReason::VersionMismatch => 4000,
             CloseReason::ServerFull => 4001,
@@ -70,6 +84,9 @@ impl CloseReason {
             CloseReason::HelloTimeout => 4003,
             CloseReason::IdleTimeout => 4004,
             CloseReason::TooSlow => 4005,
+            CloseReason::RoomFull => 4006,
+            CloseReason::Replaced => 4007,
+            CloseReason::NoSuchRoom => 4008,
         }
     }
 
@@ -90,6 +107,10 @@ impl CloseReason {
             CloseReason::HelloTimeout => "no hello in time",
             CloseReason::IdleTimeout => "idle timeout",
             CloseReason::TooSlow => "client too slow to keep up",
+            CloseReason::RoomFull => "room full",
+            CloseReason::Replaced => "replaced by a newer connection",
+            CloseReason::NoSuchRoom => "no room with that code",
+            CloseReason::SpectatorInput => "spectators cannot send inputs",
         }
     }
 

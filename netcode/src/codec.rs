@@ -92,7 +92,8 @@ mod tests {
 
     use super::*;
     use crate::protocol::{
-        Body, GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, RoomId, Snapshot, Welcome,
+        Body, GameVersion, Hello, MatchPhase, PROTOCOL_VERSION, PlayerId, Rejection, Role, RoomId,
+        Snapshot, Welcome,
     };
 
     fn hello(protocol: u16, name: &str) -> ClientMsg<u8> {
@@ -104,6 +105,7 @@ mod tests {
             },
             name: name.into(),
             resume: Some(crate::ResumeToken([9; 16])),
+            join: crate::Join::Room("ABCD".into()),
         })
     }
 
@@ -123,18 +125,27 @@ mod tests {
     fn server_messages_round_trip() {
         let msgs: [ServerMsg<Vec<u16>, i8>; 5] = [
             ServerMsg::Welcome(Welcome {
-                player: PlayerId(4),
+                role: Role::Player(PlayerId(4)),
                 room: RoomId(1),
+                code: "Q7XK".into(),
+                private: false,
                 tick_rate: 15,
+                resume: Some(crate::ResumeToken([1; 16])),
+                resumed: false,
             }),
             ServerMsg::Snapshot(Snapshot {
                 tick: 99,
                 ack: 3,
+                phase: MatchPhase::Running { ticks_left: 900 },
                 body: Body::Full(vec![1, 2, 300]),
             }),
             ServerMsg::Snapshot(Snapshot {
                 tick: 100,
                 ack: 3,
+                phase: MatchPhase::Ended {
+                    ticks_left: 3,
+                    winner: Some(PlayerId(4)),
+                },
                 body: Body::Delta { age: 1, delta: -4 },
             }),
             ServerMsg::Pong {

@@ -29,6 +29,8 @@ pub struct TickState<S> {
     pub tick: u64,
     /// The highest input sequence the server had consumed from this client.
     pub ack: u32,
+    /// Where the room was in its round.
+    pub phase: crate::protocol::MatchPhase,
     /// The state.
     pub state: S,
 }
@@ -56,7 +58,12 @@ impl<G: Game> Reconstructor<G> {
         &mut self,
         snapshot: Snapshot<G::Snapshot, G::Delta>,
     ) -> Result<TickState<G::Snapshot>, DeltaError> {
-        let Snapshot { tick, ack, body } = snapshot;
+        let Snapshot {
+            tick,
+            ack,
+            phase,
+            body,
+        } = snapshot;
         if self.kept.back().is_some_and(|(newest, _)| *newest >= tick) {
             return Err(DeltaError(format!(
                 "tick {tick} is not newer than the last one"
@@ -88,7 +95,12 @@ impl<G: Game> Reconstructor<G> {
             self.kept.pop_front();
         }
         self.kept.push_back((tick, state.clone()));
-        Ok(TickState { tick, ack, state })
+        Ok(TickState {
+            tick,
+            ack,
+            phase,
+            state,
+        })
     }
 
     /// Forgets every baseline, as after reconnecting.

@@ -61,6 +61,14 @@ pub trait Game: Send + Sync + 'static {
     /// One input from a player in the room, applied before the next schedule run.
     fn apply_input(&self, world: &mut World, player: PlayerId, input: Self::Input);
 
+    /// A round begins after the countdown: reset scores and put everyone back in play. The
+    /// runtime freezes the world (does not run the schedule) during countdowns and while
+    /// results are shown, and runs it freely while waiting for players.
+    fn start_round(&self, world: &mut World);
+
+    /// Every player's score in the current round, for the results and the winner.
+    fn scores(&self, world: &mut World) -> Vec<(PlayerId, i64)>;
+
     /// The room's state after a schedule run.
     fn snapshot(&self, world: &mut World) -> Self::Snapshot;
 

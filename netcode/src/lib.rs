@@ -17,6 +17,6 @@ pub use close::CloseReason;
 pub use delta::{DeltaError, Reconstructor, TickState};
 pub use game::{Game, Message, RoomSettings};
 pub use protocol::{
-    Body, ClientMsg, GameVersion, Hello, PROTOCOL_VERSION, PlayerId, Rejection, ResumeToken,
-    RoomId, ServerMsg, Snapshot, Welcome,
+    Body, ClientMsg, GameVersion, Hello, Join, MatchPhase, PROTOCOL_VERSION, PlayerId, Rejection,
+    ResumeToken, Role, RoomId, ServerMsg, Snapshot, Welcome, valid_room_code,
 };

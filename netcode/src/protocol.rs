@@ -32,10 +32,70 @@ pub struct GameVersion {
     pub version: u16,
 }
 
-/// An opaque token that lets a dropped client reclaim its seat (see the reconnection issue);
-/// servers that do not support resuming ignore it.
+/// An opaque, unguessable token from a [`Welcome`] that lets a client that dropped reclaim
+/// its seat (its player, score and place) within the server's grace period.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ResumeToken(pub [u8; 16]);
+
+/// The shortest and longest room code, in characters.
+pub const ROOM_CODE_CHARS: std::ops::RangeInclusive<usize> = 4..=8;
+
+/// Whether `code` is a well-formed room code: [`ROOM_CODE_CHARS`] of `A-Z` and `0-9`.
+pub fn valid_room_code(code: &str) -> bool {
+    ROOM_CODE_CHARS.contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+/// Where a client wants to be.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub enum Join {
+    /// Play in the fullest public room with space (a new one if all are full).
+    Quick,
+    /// Play in the room with this code; a code no room has opens a private room with it.
+    Room(String),
+    /// Play in a new private room with a code the server picks.
+    NewPrivate,
+    /// Watch the room with this code without playing.
+    Watch(String),
+}
+
+/// What a welcomed client does in its room.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Plays as this player.
+    Player(PlayerId),
+    /// Watches; sends no inputs.
+    Spectator,
+}
+
+/// Where a room is in its round, sent with every snapshot.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchPhase {
+    /// Free play until enough players are present for a round.
+    Waiting {
+        /// Players still missing.
+        needed: u8,
+    },
+    /// The round starts when this reaches zero; the world is frozen meanwhile.
+    Countdown {
+        /// Ticks until the round starts.
+        ticks_left: u32,
+    },
+    /// A round is on.
+    Running {
+        /// Ticks until it ends.
+        ticks_left: u32,
+    },
+    /// The round is over and its results recorded; the world is frozen meanwhile.
+    Ended {
+        /// Ticks until the next countdown (or waiting).
+        ticks_left: u32,
+        /// The top scorer, unless the top score was shared.
+        winner: Option<PlayerId>,
+    },
+}
 
 /// The first message of every connection.
 ///
@@ -50,13 +110,19 @@ pub struct Hello {
     pub game: GameVersion,
     /// Display name; the server bounds its length and characters.
     pub name: String,
-    /// A token from an earlier session, to resume it.
+    /// A token from an earlier session, to resume it; honoured before `join`.
     pub resume: Option<ResumeToken>,
+    /// Which room to join, and how.
+    pub join: Join,
 }
 
 impl Hello {
     /// The hello a client of `G` at this crate's versions sends.
-    pub fn new<G: crate::Game>(name: impl Into<String>, resume: Option<ResumeToken>) -> Hello {
+    pub fn new<G: crate::Game>(
+        name: impl Into<String>,
+        join: Join,
+        resume: Option<ResumeToken>,
+    ) -> Hello {
         Hello {
             protocol: PROTOCOL_VERSION,
             game: GameVersion {
@@ -65,6 +131,7 @@ impl Hello {
             },
             name: name.into(),
             resume,
+            join,
         }
     }
 }
@@ -102,12 +169,30 @@ pub enum ClientMsg<I> {
 /// Sent once, in answer to an accepted [`Hello`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Welcome {
-    /// The receiving client's player.
-    pub player: PlayerId,
+    /// Whether the client plays, and as whom.
+    pub role: Role,
     /// The room it was placed in.
     pub room: RoomId,
+    /// The room's code, to share or to come back to.
+    pub code: String,
+    /// Whether the room is private (joinable by code only, not listed).
+    pub private: bool,
     /// Simulation ticks per second; snapshots arrive at this rate.
     pub tick_rate: u16,
+    /// Presented in a later hello, reclaims this seat within the grace period.
+    pub resume: Option<ResumeToken>,
+    /// Whether this welcome resumed an earlier seat.
+    pub resumed: bool,
+}
+
+impl Welcome {
+    /// The player, unless the client is a spectator.
+    pub fn player(&self) -> Option<PlayerId> {
+        match self.role {
+            Role::Player(player) => Some(player),
+            Role::Spectator => None,
+        }
+    }
 }
 
 /// The authoritative state of a room after one tick, as seen by one client: in full, or as
@@ -119,6 +204,8 @@ pub struct Snapshot<S, D> {
     /// The highest input `seq` from the receiving client that the simulation has consumed,
     /// or 0 before the first.
     pub ack: u32,
+    /// Where the room is in its round.
+    pub phase: MatchPhase,
     /// The state itself.
     pub body: Body<S, D>,
 }
@@ -153,6 +240,12 @@ pub enum Rejection {
     ServerFull,
     /// The name is empty, too long or has characters outside the allowed set.
     InvalidName,
+    /// The room asked for has no free seat.
+    RoomFull,
+    /// No room has the code to watch, or the code is malformed.
+    NoSuchRoom,
+    /// The server is finishing its rounds before restarting and takes no one new.
+    Draining,
 }
 
 impl Rejection {
@@ -162,6 +255,9 @@ impl Rejection {
             Rejection::VersionMismatch { .. } => CloseReason::VersionMismatch,
             Rejection::ServerFull => CloseReason::ServerFull,
             Rejection::InvalidName => CloseReason::InvalidName,
+            Rejection::RoomFull => CloseReason::RoomFull,
+            Rejection::NoSuchRoom => CloseReason::NoSuchRoom,
+            Rejection::Draining => CloseReason::Shutdown,
         }
     }
 }

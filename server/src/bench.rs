@@ -37,19 +37,37 @@ impl<G: Game> Rooms<G> {
             capacity: players_per_room.max(1),
             ..game.settings()
         };
+        let config = Config::default();
         let limits = SimLimits {
             max_rooms: rooms,
-            delta_max_age: Config::default().delta_max_age,
+            max_spectators: 0,
+            delta_max_age: config.delta_max_age,
             tick_phases: 1,
+            // Rooms stay in free play: the steady state of a room being played, with no
+            // frozen countdowns in the measurements.
+            rules: crate::sim::MatchRules {
+                min_players: usize::MAX,
+                ..config.match_rules(settings.tick_rate)
+            },
         };
         let metrics = Arc::new(Metrics::default());
         let (lobby_tx, lobby) = watch::channel(Arc::from([]));
-        let mut sim = Sim::new(game, settings, limits, seed, metrics.clone(), lobby_tx);
+        let mut sim = Sim::new(
+            game,
+            settings,
+            limits,
+            seed,
+            metrics.clone(),
+            lobby_tx,
+            None,
+        );
         let mut seats = Vec::new();
         for i in 0..rooms * usize::from(players_per_room) {
             let (reply, mut seat) = oneshot::channel();
             sim.handle(Command::Join {
                 name: format!("b{i}"),
+                join: netcode::Join::Quick,
+                resume: None,
                 reply,
             });
             if let Ok(Ok(seated)) = seat.try_recv() {
@@ -74,9 +92,9 @@ impl<G: Game> Rooms<G> {
     pub fn ack_newest(&mut self) {
         for seat in &mut self.seats {
             if let Some((tick, _)) = self.sim.latest(seat.welcome.room) {
-                seat.acked.fetch_max(tick, Relaxed);
+                seat.conn.acked.fetch_max(tick, Relaxed);
             }
-            seat.snapshots.borrow_and_update();
+            seat.conn.snapshots.borrow_and_update();
         }
     }
 
@@ -84,7 +102,7 @@ impl<G: Game> Rooms<G> {
     pub fn players(&self) -> impl Iterator<Item = (RoomId, PlayerId)> + '_ {
         self.seats
             .iter()
-            .map(|seat| (seat.welcome.room, seat.welcome.player))
+            .filter_map(|seat| Some((seat.welcome.room, seat.welcome.player()?)))
     }
 
     /// The newest state of `room`.
@@ -97,7 +115,7 @@ impl<G: Game> Rooms<G> {
     /// them, as the sim thread does in a server.
     pub fn spawn_readers(&mut self, runtime: &tokio::runtime::Handle) {
         for seat in &self.seats {
-            let mut snapshots = seat.snapshots.clone();
+            let mut snapshots = seat.conn.snapshots.clone();
             runtime.spawn(async move {
                 while snapshots.changed().await.is_ok() {
                     std::hint::black_box(snapshots.borrow_and_update().len());
@@ -115,7 +133,7 @@ impl<G: Game> Rooms<G> {
     pub fn encoded_bytes(&self) -> usize {
         self.seats
             .iter()
-            .map(|seat| seat.snapshots.borrow().len())
+            .map(|seat| seat.conn.snapshots.borrow().len())
             .sum()
     }
 

@@ -99,6 +99,39 @@ pub struct Config {
     #[arg(long, env = "GAME_TICK_PHASES", default_value_t = 8)]
     pub tick_phases: u32,
 
+    /// The results database (SQLite); `:memory:` keeps results only while the server runs.
+    #[arg(long, env = "GAME_DB", default_value = "game.db")]
+    pub db: String,
+
+    /// Players needed in a room before a round counts down.
+    #[arg(long, env = "GAME_MIN_PLAYERS", default_value_t = 2)]
+    pub min_players: usize,
+
+    /// The countdown before a round, during which the world is frozen.
+    #[arg(long, env = "GAME_COUNTDOWN", default_value = "3s", value_parser = humantime::parse_duration)]
+    pub countdown: Duration,
+
+    /// How long a round lasts.
+    #[arg(long, env = "GAME_ROUND_LENGTH", default_value = "2m", value_parser = humantime::parse_duration)]
+    pub round_length: Duration,
+
+    /// How long the results are shown before the next countdown.
+    #[arg(long, env = "GAME_RESULTS_TIME", default_value = "5s", value_parser = humantime::parse_duration)]
+    pub results_time: Duration,
+
+    /// How long a dropped player's seat (and its place in the game) waits for it to reconnect.
+    #[arg(long, env = "GAME_RECONNECT_GRACE", default_value = "15s", value_parser = humantime::parse_duration)]
+    pub reconnect_grace: Duration,
+
+    /// On shutdown, how long running rounds may take to finish before they are ended (and
+    /// recorded) early.
+    #[arg(long, env = "GAME_DRAIN_TIMEOUT", default_value = "150s", value_parser = humantime::parse_duration)]
+    pub drain_timeout: Duration,
+
+    /// Spectators per room.
+    #[arg(long, env = "GAME_MAX_SPECTATORS", default_value_t = 32)]
+    pub max_spectators: usize,
+
     /// Seed for room randomness; rooms derive their own seeds from it. Random if unset.
     #[arg(long, env = "GAME_SEED")]
     pub seed: Option<u64>,
@@ -126,6 +159,14 @@ impl Default for Config {
             sim_queue: 8_192,
             delta_max_age: 32,
             tick_phases: 8,
+            db: "game.db".into(),
+            min_players: 2,
+            countdown: Duration::from_secs(3),
+            round_length: Duration::from_secs(120),
+            results_time: Duration::from_secs(5),
+            reconnect_grace: Duration::from_secs(15),
+            drain_timeout: Duration::from_secs(150),
+            max_spectators: 32,
             seed: None,
         }
     }
@@ -142,6 +183,28 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// The same configuration with results kept in memory, for tests and throwaway servers.
+    pub fn in_memory(self) -> Config {
+        Config {
+            db: ":memory:".into(),
+            ..self
+        }
+    }
+
+    /// Round timings in ticks at `tick_rate`.
+    pub(crate) fn match_rules(&self, tick_rate: u16) -> crate::sim::MatchRules {
+        let ticks = |d: Duration| (d.as_secs_f64() * f64::from(tick_rate)).ceil() as u64;
+        let ticks32 = |d: Duration| u32::try_from(ticks(d)).unwrap_or(u32::MAX);
+        crate::sim::MatchRules {
+            min_players: self.min_players,
+            countdown_ticks: ticks32(self.countdown),
+            round_ticks: ticks32(self.round_length),
+            results_ticks: ticks32(self.results_time),
+            grace_ticks: ticks(self.reconnect_grace),
+            tick_rate,
+        }
+    }
+
     /// Checks that every value can work, so that the server fails at start rather than
     /// later.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -182,6 +245,7 @@ impl Config {
             ("idle_timeout", self.idle_timeout),
             ("send_timeout", self.send_timeout),
             ("close_timeout", self.close_timeout),
+            ("round_length", self.round_length),
         ];
         if let Some((field, _)) = durations.into_iter().find(|(_, d)| d.is_zero()) {
             return Err(ConfigError {

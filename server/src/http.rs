@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::{
     Json, Router,
     body::Body,
-    extract::{Request, State},
+    extract::{Query, Request, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -33,9 +33,11 @@ pub(crate) fn router<G: Game>(shared: Arc<Shared<G>>) -> Router {
         .fallback(get(client_missing));
     Router::new()
         .route("/ws", get(upgrade::<G>))
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(healthz::<G>))
         .route("/metrics", get(metrics::<G>))
         .route("/api/rooms", get(rooms::<G>))
+        .route("/api/leaderboard", get(leaderboard::<G>))
+        .route("/api/rounds", get(rounds::<G>))
         .fallback_service(client)
         .with_state(shared)
 }
@@ -53,6 +55,48 @@ async fn metrics<G: Game>(State(shared): State<Arc<Shared<G>>>) -> impl IntoResp
 async fn rooms<G: Game>(State(shared): State<Arc<Shared<G>>>) -> impl IntoResponse {
     let rooms = shared.lobby.borrow().to_vec();
     Json(rooms)
+}
+
+/// `ok` while serving; 503 `draining` once shutdown began, so a load balancer moves new
+/// players elsewhere while running rounds finish here.
+async fn healthz<G: Game>(State(shared): State<Arc<Shared<G>>>) -> Response {
+    if shared.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        (StatusCode::SERVICE_UNAVAILABLE, "draining\n").into_response()
+    } else {
+        "ok\n".into_response()
+    }
+}
+
+/// `?limit=N` for the listings, 1 to 100.
+#[derive(Debug, serde::Deserialize)]
+struct Limit {
+    limit: Option<usize>,
+}
+
+impl Limit {
+    fn get(&self, default: usize) -> usize {
+        self.limit.unwrap_or(default).clamp(1, 100)
+    }
+}
+
+async fn leaderboard<G: Game>(
+    State(shared): State<Arc<Shared<G>>>,
+    Query(limit): Query<Limit>,
+) -> Response {
+    match shared.store.leaderboard(limit.get(20)).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")).into_response(),
+    }
+}
+
+async fn rounds<G: Game>(
+    State(shared): State<Arc<Shared<G>>>,
+    Query(limit): Query<Limit>,
+) -> Response {
+    match shared.store.rounds(limit.get(10)).await {
+        Ok(rows) => Json(rows).into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")).into_response(),
+    }
 }
 
 async fn client_missing() -> impl IntoResponse {

@@ -17,6 +17,7 @@ mod limit;
 mod metrics;
 mod session;
 mod sim;
+mod store;
 
 use std::{
     future::Future,
@@ -42,7 +43,8 @@ use tower::ServiceExt as _;
 pub use crate::{
     config::{Config, ConfigError},
     metrics::Metrics,
-    sim::RoomInfo,
+    sim::{PlayerResult, RoomInfo, RoundResult},
+    store::{LeaderboardRow, RoundRow, StoreError},
 };
 
 /// Bytes tungstenite allocates up front per connection for reading. Client messages are
@@ -66,6 +68,9 @@ pub enum Error {
     /// The simulation thread could not be started.
     #[error("cannot start the simulation thread: {0}")]
     SimThread(std::io::Error),
+    /// The results database could not be opened.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
 }
 
 /// What every connection task shares.
@@ -81,6 +86,10 @@ pub(crate) struct Shared<G: Game> {
     pub(crate) tasks: TaskTracker,
     /// When the server started; the clock of [`netcode::ServerMsg::Pong`].
     pub(crate) started: std::time::Instant,
+    /// Match results and the leaderboard.
+    pub(crate) store: store::Store,
+    /// Set while the server finishes its rounds before stopping.
+    pub(crate) draining: std::sync::atomic::AtomicBool,
 }
 
 /// Holds one of `max_connections` places for as long as the TCP connection, or the
@@ -90,8 +99,10 @@ pub(crate) struct ConnectionPermit(
     #[expect(dead_code, reason = "held for its Drop")] Arc<OwnedSemaphorePermit>,
 );
 
-/// Serves `game` on `listener` until `shutdown` completes, then closes every session with
-/// 1001 and returns once they are gone (or `shutdown_timeout` passes).
+/// Serves `game` on `listener` until `shutdown` completes, then drains: takes no one new,
+/// lets running rounds finish (up to `drain_timeout`, then ends them), records their
+/// results, closes every session with 1001 and returns once they are gone (or
+/// `shutdown_timeout` passes).
 pub async fn run<G: Game>(
     listener: TcpListener,
     config: Config,
@@ -110,12 +121,23 @@ pub async fn run<G: Game>(
     let (commands, command_rx) = mpsc::channel(config.sim_queue);
     let (lobby_tx, lobby) = watch::channel(Arc::from([]));
 
+    let (store, store_thread) = store::Store::open(&config.db)?;
     let limits = sim::SimLimits {
         max_rooms: config.max_rooms,
+        max_spectators: config.max_spectators,
         delta_max_age: config.delta_max_age,
         tick_phases: config.tick_phases,
+        rules: config.match_rules(settings.tick_rate),
     };
-    let sim = sim::Sim::new(game, settings, limits, seed, metrics.clone(), lobby_tx);
+    let sim = sim::Sim::new(
+        game,
+        settings,
+        limits,
+        seed,
+        metrics.clone(),
+        lobby_tx,
+        Some(store.clone()),
+    );
     let sim_stop = stop.clone();
     let sim_thread = std::thread::Builder::new()
         .name("sim".into())
@@ -137,6 +159,8 @@ pub async fn run<G: Game>(
         stop: stop.clone(),
         tasks: TaskTracker::new(),
         started: std::time::Instant::now(),
+        store,
+        draining: std::sync::atomic::AtomicBool::new(false),
         config,
     });
     let router = http::router(shared.clone());
@@ -148,10 +172,13 @@ pub async fn run<G: Game>(
         "serving"
     );
 
-    tokio::pin!(shutdown);
+    // The drain runs beside the accept loop: HTTP keeps answering (`/healthz` says
+    // draining) while running rounds finish.
+    let drain = drain(shutdown, shared.clone());
+    tokio::pin!(drain);
     loop {
         let (stream, peer) = tokio::select! {
-            () = &mut shutdown => break,
+            () = &mut drain => break,
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(e) => {
@@ -189,7 +216,44 @@ pub async fn run<G: Game>(
         tracing::warn!("sessions still open at the shutdown timeout");
     }
     let _ = tokio::task::spawn_blocking(move || sim_thread.join()).await;
+    // Everything the simulation recorded is queued; wait until it is written.
+    shared.store.flush().await;
+    drop(shared);
+    drop(router);
+    let _ = tokio::task::spawn_blocking(move || store_thread.join()).await;
     Ok(())
+}
+
+/// Waits for `shutdown`, then lets running rounds finish (ending them at `drain_timeout`)
+/// with no one new admitted. Returns when the server may close its sessions.
+async fn drain<G: Game>(shutdown: impl Future<Output = ()>, shared: Arc<Shared<G>>) {
+    shutdown.await;
+    shared.draining.store(true, Relaxed);
+    tracing::info!(timeout = ?shared.config.drain_timeout, "draining: finishing running rounds");
+    let (done, drained) = tokio::sync::oneshot::channel();
+    if shared
+        .commands
+        .send(sim::Command::Drain { done })
+        .await
+        .is_err()
+    {
+        return;
+    }
+    if tokio::time::timeout(shared.config.drain_timeout, drained)
+        .await
+        .is_err()
+    {
+        tracing::warn!("drain timeout: ending the rounds still running");
+        let (done, ended) = tokio::sync::oneshot::channel();
+        if shared
+            .commands
+            .send(sim::Command::EndRounds { done })
+            .await
+            .is_ok()
+        {
+            let _ = ended.await;
+        }
+    }
 }
 
 /// Serves HTTP/1 on one TCP connection until it closes, is upgraded, or the server stops.

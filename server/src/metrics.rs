@@ -31,6 +31,10 @@ pub struct Metrics {
     pub ticks_skipped: AtomicU64,
     /// Duration of one room tick, including snapshot encoding for its players.
     pub tick_seconds: Histogram,
+    /// Rounds finished and handed to the store.
+    pub rounds: AtomicU64,
+    /// Round results lost because the store's queue was full.
+    pub results_lost: AtomicU64,
     /// Snapshots sent whole, for clients without a usable baseline.
     pub keyframes: AtomicU64,
     /// Snapshots sent as deltas against an acknowledged baseline.

@@ -28,7 +28,7 @@ use crate::{
     Shared,
     limit::{RateLimit, Verdict},
     metrics::Metrics,
-    sim::{Command, Seated},
+    sim::{Command, ConnHandle, Seated},
 };
 
 /// How a session ends.
@@ -104,15 +104,15 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
             Ok(Err(exit)) => return exit,
             Ok(Ok(bytes)) => bytes,
         };
-        let name = match self.check_hello(&hello) {
-            Ok(name) => name,
+        let hello = match self.check_hello(&hello) {
+            Ok(hello) => hello,
             Err(exit) => return exit,
         };
-        let seated = match join(self.shared, name).await {
+        let seated = match join(self.shared, hello).await {
             Ok(seated) => seated,
             Err(exit) => return exit,
         };
-        let player = seated.welcome.player;
+        let player = seated.welcome.player();
         if let Err(exit) = self
             .send(&ServerMsg::<G::Snapshot, G::Delta>::Welcome(
                 seated.welcome.clone(),
@@ -124,8 +124,8 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         self.play(player, seated).await
     }
 
-    /// Validates the first message and returns the player's name.
-    fn check_hello(&self, bytes: &[u8]) -> Result<String, Exit> {
+    /// Validates the first message; the hello it returns carries the cleaned-up name.
+    fn check_hello(&self, bytes: &[u8]) -> Result<Hello, Exit> {
         let server_version = netcode::GameVersion {
             name: G::NAME.into(),
             version: G::VERSION,
@@ -147,17 +147,19 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         if hello.game != server_version {
             return Err(mismatch());
         }
-        valid_name(&hello.name, self.shared.config.max_name_chars)
-            .ok_or(Exit::Reject(Rejection::InvalidName))
+        let name = valid_name(&hello.name, self.shared.config.max_name_chars)
+            .ok_or(Exit::Reject(Rejection::InvalidName))?;
+        Ok(Hello { name, ..hello })
     }
 
-    /// The main loop: inputs in, one snapshot out per tick, pings, idle and shutdown.
-    async fn play(&mut self, player: PlayerId, seated: Seated) -> Exit {
-        let Seated {
+    /// The main loop: inputs in (none from spectators, whose `player` is `None`), one
+    /// snapshot out per tick, pings, idle, replacement and shutdown.
+    async fn play(&mut self, player: Option<PlayerId>, seated: Seated) -> Exit {
+        let ConnHandle {
             mut snapshots,
             acked,
-            ..
-        } = seated;
+            kick,
+        } = seated.conn;
         // Copied out so that no borrow of the whole session (which is not `Sync`) is held
         // across an await.
         let shared = self.shared;
@@ -172,6 +174,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
             tokio::select! {
                 biased;
                 () = shared.stop.cancelled() => return Exit::Close(CloseReason::Shutdown),
+                () = kick.cancelled() => return Exit::Close(CloseReason::Replaced),
                 () = &mut idle => return Exit::Close(CloseReason::IdleTimeout),
                 frame = self.ws.next() => {
                     idle.as_mut().reset(Instant::now() + config.idle_timeout);
@@ -189,7 +192,11 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                         Verdict::Flood => return self.protocol_error(CloseReason::InputFlood),
                     }
                     match codec::decode_client::<G::Input>(&bytes) {
+                        Ok(ClientMsg::Input { .. }) if player.is_none() => {
+                            return self.protocol_error(CloseReason::SpectatorInput);
+                        }
                         Ok(ClientMsg::Input { seq, input }) if seq > last_seq => {
+                            let Some(player) = player else { continue };
                             last_seq = seq;
                             match self.shared.commands.try_send(Command::Input { player, seq, input }) {
                                 Ok(()) => {}
@@ -343,16 +350,17 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
 }
 
 /// Asks the simulation for a seat.
-async fn join<G: Game>(shared: &Shared<G>, name: String) -> Result<Seated, Exit> {
+async fn join<G: Game>(shared: &Shared<G>, hello: Hello) -> Result<Seated, Exit> {
     let (reply, seat) = oneshot::channel();
+    let command = Command::Join {
+        name: hello.name,
+        join: hello.join,
+        resume: hello.resume,
+        reply,
+    };
     // Joins wait for queue space rather than being dropped: they are bounded by the number
     // of connections, and the simulation drains the queue every tick.
-    if shared
-        .commands
-        .send(Command::Join { name, reply })
-        .await
-        .is_err()
-    {
+    if shared.commands.send(command).await.is_err() {
         return Err(Exit::Close(CloseReason::Shutdown));
     }
     match seat.await {

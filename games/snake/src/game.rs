@@ -155,6 +155,28 @@ impl Game for Snake {
         }
     }
 
+    /// Every snake leaves the board with its score reset and re-enters at a fresh spot on
+    /// the round's first tick.
+    fn start_round(&self, world: &mut World) {
+        let mut snakes = world.query::<(&mut Life, &mut Body, &mut Turns, &mut Score)>();
+        for (mut life, mut body, mut turns, mut score) in snakes.iter_mut(world) {
+            *life = Life::Dead { respawn_in: 0 };
+            body.0.clear();
+            turns.0.clear();
+            score.0 = 0;
+        }
+    }
+
+    fn scores(&self, world: &mut World) -> Vec<(PlayerId, i64)> {
+        let mut snakes = world.query::<(&Player, &Score)>();
+        let mut scores: Vec<(PlayerId, i64)> = snakes
+            .iter(world)
+            .map(|(player, score)| (player.id, i64::from(score.0)))
+            .collect();
+        scores.sort();
+        scores
+    }
+
     fn diff(base: &SnakeState, next: &SnakeState) -> SnakeDelta {
         crate::delta::diff(base, next)
     }

@@ -50,7 +50,10 @@ async fn two_browsers_share_a_match_steer_and_see_a_player_leave() {
 
     let config = server::Config {
         www,
-        ..server::Config::default()
+        // A closed page's snake goes after the grace period; keep it short here.
+        reconnect_grace: Duration::from_secs(1),
+        drain_timeout: Duration::from_secs(1),
+        ..server::Config::default().in_memory()
     };
     let server = TestServer::start(Snake::default(), config).await;
     let url = format!("http://{}/", server.addr());
@@ -118,8 +121,8 @@ async fn steer(page: &Page) {
     for attempt in 0.. {
         let remaining = give_up.saturating_duration_since(tokio::time::Instant::now());
         let state = page
-            .wait_for("alive with a heading", remaining, |s| {
-                s.alive() && s.dir().is_some()
+            .wait_for("alive with a heading, the world moving", remaining, |s| {
+                s.alive() && s.dir().is_some() && s.moving()
             })
             .await
             .unwrap_or_else(|e| panic!("steering: {e}"));

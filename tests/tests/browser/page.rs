@@ -36,6 +36,11 @@ impl State {
         self.0["snakes"].as_u64()
     }
 
+    /// Whether the world moves (free play or a round, not a countdown or results).
+    pub(crate) fn moving(&self) -> bool {
+        matches!(self.0["round"].as_str(), Some("waiting" | "running"))
+    }
+
     /// Whether this page's own snake is alive.
     pub(crate) fn alive(&self) -> bool {
         self.0["alive"].as_bool() == Some(true)

@@ -11,7 +11,7 @@ async fn bots_play_a_match_without_losing_a_connection() {
     let config = server::Config {
         tick_rate: Some(30),
         seed: Some(3),
-        ..server::Config::default()
+        ..server::Config::default().in_memory()
     };
     let server = TestServer::start(
         Snake {
@@ -49,7 +49,7 @@ async fn one_run_reports_full_and_delta_bots_apart_with_the_servers_usage() {
         tick_rate: Some(30),
         room_capacity: Some(4),
         seed: Some(5),
-        ..server::Config::default()
+        ..server::Config::default().in_memory()
     };
     let server = TestServer::start(
         Snake {

@@ -13,7 +13,7 @@ fn config() -> server::Config {
     server::Config {
         tick_rate: Some(30),
         seed: Some(4),
-        ..server::Config::default()
+        ..server::Config::default().in_memory()
     }
 }
 
@@ -55,7 +55,7 @@ async fn over_a_slow_jittery_link_deltas_still_rebuild_the_servers_state() {
     .await;
 
     // An input's acknowledgement now needs a round trip over the link: at least 2 × 25 ms.
-    let me = slow.welcome().player;
+    let me = slow.welcome().player().unwrap();
     let dir = slow
         .next_snapshot()
         .await

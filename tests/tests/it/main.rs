@@ -8,5 +8,6 @@
 
 mod bots;
 mod link;
+mod matches;
 mod sockets;
 mod tidy;

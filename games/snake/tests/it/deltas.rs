@@ -90,7 +90,7 @@ proptest! {
                 None => { keyframes += 1; Body::Full(state.clone()) }
             };
             // Through the real codec, as on the wire.
-            let wire = codec::encode(&netcode::ServerMsg::Snapshot(Snapshot { tick, ack: 0, body })).unwrap();
+            let wire = codec::encode(&netcode::ServerMsg::Snapshot(Snapshot { tick, ack: 0, phase: netcode::MatchPhase::Running { ticks_left: 1 }, body })).unwrap();
             if delivery.skipped {
                 continue;
             }
@@ -208,7 +208,12 @@ fn every_kind_of_change_occurs_and_applies_exactly() {
             None => Body::Full(state.clone()),
         };
         let rebuilt = client
-            .receive(Snapshot { tick, ack: 0, body })
+            .receive(Snapshot {
+                tick,
+                ack: 0,
+                phase: netcode::MatchPhase::Running { ticks_left: 1 },
+                body,
+            })
             .expect("applies");
         assert_eq!(rebuilt.state, state, "tick {tick}");
         // Acknowledge most ticks, sometimes late, sometimes not at all.

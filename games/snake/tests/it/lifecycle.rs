@@ -110,3 +110,24 @@ fn calls_before_build_room_are_ignored() {
     let state = game.snapshot(&mut world);
     assert!(state.snakes.is_empty());
 }
+
+#[test]
+fn a_new_round_resets_scores_and_puts_everyone_back_on_the_board() {
+    let mut room = Stepper::new(bare_rules(), 3);
+    room.join(p(1));
+    room.join(p(2));
+    room.place(p(1), &[c(5, 5), c(4, 5)], Dir::Right);
+    room.set_food(&[c(6, 5)]);
+    room.step();
+    assert_eq!(room.state().snake(p(1)).unwrap().score, 1);
+    room.game.start_round(&mut room.world);
+    assert_eq!(
+        room.game.scores(&mut room.world),
+        vec![(p(1), 0), (p(2), 0)]
+    );
+    let state = room.step();
+    for id in [1, 2] {
+        let snake = state.snake(p(id)).unwrap();
+        assert!(snake.alive && !snake.body.is_empty(), "{snake:?}");
+    }
+}

@@ -1,0 +1,311 @@
+//! Hosted matches over real sockets: rooms by code, spectators, rounds and their results,
+//! reconnecting within the grace period, surviving restarts, and draining on shutdown.
+
+use std::{path::PathBuf, time::Duration};
+
+use futures_util::SinkExt;
+use netcode::{ClientMsg, Join, MatchPhase, Rejection, Role, TickState, codec};
+use snake::{Dir, Snake, SnakeInput, SnakeState};
+use tests::{Client, ClientError, TestServer, client::Options, close_of, within};
+use tokio_tungstenite::tungstenite::Message;
+
+type SnakeClient = Client<Snake>;
+
+fn config() -> server::Config {
+    server::Config {
+        tick_rate: Some(30),
+        seed: Some(5),
+        countdown: Duration::from_millis(100),
+        round_length: Duration::from_millis(800),
+        results_time: Duration::from_millis(200),
+        reconnect_grace: Duration::from_secs(2),
+        close_timeout: Duration::from_millis(500),
+        ..server::Config::default().in_memory()
+    }
+}
+
+async fn start(config: server::Config) -> TestServer {
+    TestServer::start(Snake::default(), config).await
+}
+
+async fn connect(server: &TestServer, name: &str, join: Join) -> Result<SnakeClient, ClientError> {
+    let options = Options {
+        join,
+        ..Options::default()
+    };
+    within(SnakeClient::connect_with(&server.ws_url(), name, options)).await
+}
+
+async fn until(
+    client: &mut SnakeClient,
+    mut done: impl FnMut(&TickState<SnakeState>) -> bool,
+) -> TickState<SnakeState> {
+    within(async {
+        loop {
+            let state = client.next_snapshot().await.expect("snapshot");
+            if done(&state) {
+                return state;
+            }
+        }
+    })
+    .await
+}
+
+/// A results database in a fresh temporary folder, removed on drop.
+struct TempDb(PathBuf);
+
+impl TempDb {
+    fn new(name: &str) -> TempDb {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir =
+            std::env::temp_dir().join(format!("netcode-{name}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDb(dir)
+    }
+
+    fn path(&self) -> String {
+        self.0.join("results.db").to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[tokio::test]
+async fn a_private_code_joins_the_right_room_and_stays_out_of_the_lobby() {
+    let server = start(config()).await;
+    let _public = connect(&server, "pub", Join::Quick).await.unwrap();
+    let host = connect(&server, "host", Join::NewPrivate).await.unwrap();
+    let code = host.welcome().code.clone();
+    assert!(
+        host.welcome().private && netcode::valid_room_code(&code),
+        "{code}"
+    );
+    let guest = connect(&server, "guest", Join::Room(code.clone()))
+        .await
+        .unwrap();
+    assert_eq!(guest.welcome().room, host.welcome().room);
+    let named = connect(&server, "named", Join::Room("MYCREW".into()))
+        .await
+        .unwrap();
+    assert_eq!(named.welcome().code, "MYCREW");
+    assert_ne!(named.welcome().room, host.welcome().room);
+    let err = connect(&server, "x", Join::Room("not a code".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Rejected(Rejection::NoSuchRoom)),
+        "{err}"
+    );
+    within(async {
+        loop {
+            let (_, rooms) = server.get("/api/rooms").await;
+            if rooms.contains("\"pub\"") {
+                assert!(
+                    !rooms.contains(&code) && !rooms.contains("MYCREW"),
+                    "{rooms}"
+                );
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_full_private_room_is_refused_with_4006() {
+    let server = start(server::Config {
+        room_capacity: Some(1),
+        ..config()
+    })
+    .await;
+    let _host = connect(&server, "host", Join::Room("SOLO".into()))
+        .await
+        .unwrap();
+    let err = connect(&server, "late", Join::Room("SOLO".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Rejected(Rejection::RoomFull)),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_spectator_receives_snapshots_and_cannot_send_inputs() {
+    let server = start(config()).await;
+    let player = connect(&server, "ann", Join::Quick).await.unwrap();
+    let ann = player.welcome().player().unwrap();
+    let code = player.welcome().code.clone();
+    let mut watcher = connect(&server, "eye", Join::Watch(code)).await.unwrap();
+    assert_eq!(watcher.welcome().role, Role::Spectator);
+    let seen = until(&mut watcher, |s| s.state.snake(ann).is_some()).await;
+    assert_eq!(seen.state.snakes.len(), 1, "the spectator has no snake");
+    let input = codec::encode(&ClientMsg::Input {
+        seq: 1,
+        input: SnakeInput { dir: Dir::Up },
+    })
+    .unwrap();
+    watcher
+        .socket()
+        .send(Message::Binary(input.into()))
+        .await
+        .unwrap();
+    let (code, reason) = close_of(watcher.socket()).await;
+    assert_eq!(
+        (code, reason.as_str()),
+        (1008, "spectators cannot send inputs")
+    );
+    let err = connect(&server, "eye", Join::Watch("NOSUCH".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ClientError::Rejected(Rejection::NoSuchRoom)),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_client_gets_its_snake_back_within_the_grace_period_and_not_after() {
+    let server = start(server::Config {
+        min_players: 99,
+        ..config()
+    })
+    .await;
+    let mut bystander = connect(&server, "stay", Join::Quick).await.unwrap();
+    let first = connect(&server, "ann", Join::Quick).await.unwrap();
+    let ann = first.welcome().player().unwrap();
+    let token = first.welcome().resume;
+    assert!(token.is_some());
+    drop(first); // The TCP connection goes away without a goodbye.
+
+    // Within the grace period the snake stays in the room, and the token brings it back.
+    until(&mut bystander, |s| s.state.snake(ann).is_some()).await;
+    let options = Options {
+        resume: token,
+        ..Options::default()
+    };
+    let mut again = within(SnakeClient::connect_with(
+        &server.ws_url(),
+        "ann",
+        options.clone(),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(again.welcome().player(), Some(ann));
+    assert!(again.welcome().resumed);
+    let state = again.next_snapshot().await.unwrap();
+    assert_eq!(state.state.snake(ann).map(|s| s.name.as_str()), Some("ann"));
+
+    // After the grace period the snake is gone and the token starts afresh.
+    drop(again);
+    until(&mut bystander, |s| s.state.snake(ann).is_none()).await;
+    let fresh = within(SnakeClient::connect_with(&server.ws_url(), "ann", options))
+        .await
+        .unwrap();
+    assert_ne!(fresh.welcome().player(), Some(ann));
+    assert!(!fresh.welcome().resumed);
+}
+
+#[tokio::test]
+async fn a_newer_connection_with_the_same_token_closes_the_stale_one_with_4007() {
+    let server = start(config()).await;
+    let mut old = connect(&server, "ann", Join::Quick).await.unwrap();
+    let options = Options {
+        resume: old.welcome().resume,
+        ..Options::default()
+    };
+    let new = within(SnakeClient::connect_with(&server.ws_url(), "ann", options))
+        .await
+        .unwrap();
+    assert_eq!(new.welcome().player(), old.welcome().player());
+    assert_eq!(close_of(old.socket()).await.0, 4007);
+}
+
+/// Plays one round with two bots and returns when both have seen it end.
+async fn play_a_round(server: &TestServer) -> (SnakeClient, SnakeClient) {
+    let mut a = connect(server, "ann", Join::Room("ROUND".into()))
+        .await
+        .unwrap();
+    let mut b = connect(server, "bo", Join::Room("ROUND".into()))
+        .await
+        .unwrap();
+    for client in [&mut a, &mut b] {
+        until(client, |s| matches!(s.phase, MatchPhase::Ended { .. })).await;
+    }
+    (a, b)
+}
+
+#[tokio::test]
+async fn results_survive_a_server_restart() {
+    let db = TempDb::new("restart");
+    let config = server::Config {
+        db: db.path(),
+        ..config()
+    };
+    let server = start(config.clone()).await;
+    let (a, b) = play_a_round(&server).await;
+    drop((a, b));
+    server.stop().await.unwrap();
+
+    let server = start(config).await;
+    let (status, board) = server.get("/api/leaderboard").await;
+    assert_eq!(status, 200);
+    for name in ["\"ann\"", "\"bo\""] {
+        assert!(board.contains(name), "{board}");
+    }
+    assert!(board.contains("\"rounds\":1"), "{board}");
+    let (_, rounds) = server.get("/api/rounds").await;
+    assert!(rounds.contains("\"room\":\"ROUND\""), "{rounds}");
+}
+
+#[tokio::test]
+async fn drain_finishes_the_running_round_records_it_then_closes_with_1001() {
+    let db = TempDb::new("drain");
+    let config = server::Config {
+        db: db.path(),
+        round_length: Duration::from_secs(2),
+        ..config()
+    };
+    let mut server = start(config.clone()).await;
+    let mut a = connect(&server, "ann", Join::Room("DRAIN".into()))
+        .await
+        .unwrap();
+    let mut b = connect(&server, "bo", Join::Room("DRAIN".into()))
+        .await
+        .unwrap();
+    until(&mut a, |s| matches!(s.phase, MatchPhase::Running { .. })).await;
+
+    server.begin_shutdown();
+    // No one new gets in, and health checks say so...
+    within(async {
+        while server.get("/healthz").await.0 != 503 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    let err = connect(&server, "late", Join::Quick).await.unwrap_err();
+    assert!(
+        matches!(err, ClientError::Rejected(Rejection::Draining)),
+        "{err}"
+    );
+    // ...but the round plays to its end, and only then does everyone get 1001.
+    until(&mut a, |s| matches!(s.phase, MatchPhase::Ended { .. })).await;
+    let (code, _) = close_of(b.socket()).await;
+    assert_eq!(code, 1001);
+    server.stop().await.expect("exits cleanly");
+
+    let server = start(config).await;
+    let (_, rounds) = server.get("/api/rounds").await;
+    assert!(
+        rounds.contains("\"room\":\"DRAIN\""),
+        "the drained round was recorded: {rounds}"
+    );
+}
