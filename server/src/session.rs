@@ -207,7 +207,13 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                             }
                         }
                         Ok(ClientMsg::Input { .. }) => {} // A stale or repeated sequence number.
-                        Ok(ClientMsg::Leave) => return Exit::Close(CloseReason::Normal),
+                        Ok(ClientMsg::Leave) => {
+                            if let Some(player) = player {
+                                // Waits for queue space: one per session, drained every tick.
+                                let _ = shared.commands.send(Command::Leave { player }).await;
+                            }
+                            return Exit::Close(CloseReason::Normal);
+                        }
                         Ok(ClientMsg::Ack { tick }) => {
                             acked.fetch_max(tick, Relaxed);
                         }

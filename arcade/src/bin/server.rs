@@ -35,7 +35,17 @@ async fn main() -> anyhow::Result<()> {
     let listener = TcpListener::bind(cli.addr)
         .await
         .with_context(|| format!("cannot listen on {}", cli.addr))?;
-    server::run(listener, cli.config, game, shutdown_signal()).await?;
+    let shutdown = async {
+        shutdown_signal().await;
+        tracing::info!("finishing running rounds; signal again to stop at once");
+        // A second signal means the operator will not wait for the drain.
+        tokio::spawn(async {
+            shutdown_signal().await;
+            tracing::warn!("second signal: stopping without waiting for rounds");
+            std::process::exit(130);
+        });
+    };
+    server::run(listener, cli.config, game, shutdown).await?;
     tracing::info!("stopped");
     Ok(())
 }

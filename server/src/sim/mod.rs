@@ -49,6 +49,8 @@ pub(crate) enum Command<I> {
         seq: u32,
         input: I,
     },
+    /// The player said goodbye: free its seat now rather than after the grace period.
+    Leave { player: PlayerId },
     /// Take no one new and start no new round; answer once no round is running.
     Drain { done: oneshot::Sender<()> },
     /// End every running round now, recording it; answer when done.
@@ -227,6 +229,19 @@ impl<G: Game> Sim<G> {
                     seat.ack = seq;
                     self.game.apply_input(room.world(), player, input);
                 }
+            }
+            Command::Leave { player } => {
+                let Some(room_id) = self.seats.remove(&player) else {
+                    return;
+                };
+                if let Some(room) = self.rooms.get_mut(&room_id)
+                    && let Some(seat) = room.seats.remove(&player)
+                {
+                    self.tokens.remove(&seat.token);
+                    self.game.remove_player(room.world(), player);
+                }
+                self.metrics.players.store(self.seats.len() as u64, Relaxed);
+                tracing::debug!(?player, "player left");
             }
             Command::Drain { done } => {
                 self.draining = true;

@@ -370,6 +370,19 @@ fn a_dropped_session_keeps_its_seat_for_the_grace_period_then_leaves() {
 }
 
 #[test]
+fn a_player_who_leaves_frees_the_seat_at_once() {
+    let (mut sim, lobby) = sim(10);
+    let mut a = join(&mut sim).unwrap();
+    let b = join(&mut sim).unwrap();
+    sim.handle(Command::Leave { player: player(&b) });
+    sim.step();
+    assert_eq!(latest(&mut a).state.1.len(), 1);
+    assert_eq!(lobby.borrow()[0].players, 1);
+    let again = ask(&mut sim, Join::Quick, b.welcome.resume).unwrap();
+    assert!(!again.welcome.resumed, "its token is void");
+}
+
+#[test]
 fn a_resume_token_within_the_grace_period_gives_the_seat_back() {
     let (mut sim, _) = sim(10);
     let first = join(&mut sim).unwrap();

@@ -11,6 +11,8 @@ async fn bots_play_a_match_without_losing_a_connection() {
     let config = server::Config {
         tick_rate: Some(30),
         seed: Some(3),
+        // Free play: a 2 s run must not be spent in a frozen countdown.
+        min_players: 99,
         ..server::Config::default().in_memory()
     };
     let server = TestServer::start(
@@ -49,6 +51,7 @@ async fn one_run_reports_full_and_delta_bots_apart_with_the_servers_usage() {
         tick_rate: Some(30),
         room_capacity: Some(4),
         seed: Some(5),
+        min_players: 99,
         ..server::Config::default().in_memory()
     };
     let server = TestServer::start(
