@@ -1,14 +1,17 @@
-//! The page around the canvas: lobby form, status line, scoreboard, banner, and the
-//! `data-state` attribute that tests and curious players can read.
+//! The page around the canvas: the lobby (name, quick play, private rooms, the public room
+//! list), the room bar (where, invite link, leave), status line, scoreboard, leaderboard,
+//! banner, the round's overlays, and the `data-state` attribute that tests and curious
+//! players can read.
 
-use netcode::PlayerId;
+use netcode::{MatchPhase, PlayerId, Role};
 use snake::SnakeState;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlElement, HtmlInputElement, Window,
+    CanvasRenderingContext2d, Document, HtmlButtonElement, HtmlCanvasElement, HtmlElement,
+    HtmlInputElement, Window,
 };
 
-use crate::runtime::Phase;
+use crate::{hud, runtime::Phase, saved};
 
 /// Every element the client touches, looked up once.
 #[derive(Debug)]
@@ -20,10 +23,32 @@ pub struct Page {
     pub ctx: CanvasRenderingContext2d,
     pub lobby: HtmlElement,
     pub name: HtmlInputElement,
+    /// Quick play, or with an invitation, play in that room.
+    pub play: HtmlButtonElement,
+    /// Opens a new private room.
+    pub create: HtmlButtonElement,
+    /// The public rooms; clicks on their buttons bubble up to it.
+    pub rooms: HtmlElement,
+    /// Leaves the room for the lobby.
+    pub leave: HtmlButtonElement,
+    /// Copies the invite link.
+    pub copy: HtmlButtonElement,
+    /// The invite link of a private room, in a read-only field to select and copy.
+    pub share: HtmlInputElement,
+    /// Drops the invitation of a `?room=` link.
+    pub uninvite: HtmlButtonElement,
     status: HtmlElement,
     scores: HtmlElement,
+    scores_panel: HtmlElement,
+    leaders: HtmlElement,
     banner: HtmlElement,
     notice: HtmlElement,
+    joining: HtmlElement,
+    place: HtmlElement,
+    invite: HtmlElement,
+    round: HtmlElement,
+    countdown: HtmlElement,
+    results: HtmlElement,
     /// What each element shows now, to touch the DOM only on change.
     shown: Shown,
 }
@@ -36,14 +61,65 @@ struct Shown {
     notice: String,
     state: String,
     lobby: Option<bool>,
+    place: String,
+    round: String,
+    countdown: String,
+    results: String,
+    invitation: Option<Option<String>>,
+    /// The room whose invite link is shown.
+    invite_code: Option<String>,
+    rooms: String,
+    leaders: String,
 }
 
-fn element<T: JsCast>(document: &Document, id: &str) -> Result<T, JsValue> {
-    document
-        .get_element_by_id(id)
-        .ok_or_else(|| JsValue::from_str(&format!("the page has no #{id}")))?
-        .dyn_into::<T>()
-        .map_err(|_| JsValue::from_str(&format!("#{id} is not the expected kind of element")))
+/// Sets `element`'s text and hides it when empty, if that changed since `shown`.
+fn show_text(element: &HtmlElement, shown: &mut String, text: String) {
+    if text != *shown {
+        element.set_text_content(Some(&text));
+        element.set_hidden(text.is_empty());
+        *shown = text;
+    }
+}
+
+/// Sets `element`'s HTML and hides it when empty, if that changed since `shown`.
+fn show_html(element: &HtmlElement, shown: &mut String, html: String) {
+    if html != *shown {
+        element.set_inner_html(&html);
+        element.set_hidden(html.is_empty());
+        *shown = html;
+    }
+}
+
+/// Looks elements up by id, remembering the first that is missing or of the wrong kind
+/// instead of returning at once: with an early return per element, the code to drop the
+/// ones already found was repeated for each, and cost kilobytes.
+struct Finder {
+    document: Document,
+    error: Option<JsValue>,
+}
+
+impl Finder {
+    fn get<T: JsCast>(&mut self, id: &str) -> T {
+        let found = self.document.get_element_by_id(id);
+        match found.map(JsCast::dyn_into::<T>) {
+            Some(Ok(element)) => element,
+            missing_or_wrong => {
+                self.fail(id, missing_or_wrong.is_none());
+                JsValue::UNDEFINED.unchecked_into()
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn fail(&mut self, id: &str, missing: bool) {
+        let problem = if missing {
+            "is missing"
+        } else {
+            "is not the expected kind of element"
+        };
+        self.error
+            .get_or_insert_with(|| format!("the page's #{id} {problem}").into());
+    }
 }
 
 impl Page {
@@ -52,26 +128,52 @@ impl Page {
         let window = web_sys::window().ok_or("no window")?;
         let document = window.document().ok_or("no document")?;
         let body = document.body().ok_or("no body")?;
-        let canvas: HtmlCanvasElement = element(&document, "board")?;
+        let mut find = Finder {
+            document: document.clone(),
+            error: None,
+        };
+        let canvas: HtmlCanvasElement = find.get("board");
+        if let Some(error) = find.error {
+            return Err(error);
+        }
         let ctx = canvas
             .get_context("2d")?
             .ok_or("no 2d context")?
             .dyn_into::<CanvasRenderingContext2d>()
             .map_err(|_| "not a 2d context")?;
-        Ok(Page {
-            lobby: element(&document, "lobby")?,
-            name: element(&document, "name")?,
-            status: element(&document, "status")?,
-            scores: element(&document, "scores")?,
-            banner: element(&document, "banner")?,
-            notice: element(&document, "notice")?,
+        let page = Page {
+            lobby: find.get("lobby"),
+            name: find.get("name"),
+            play: find.get("play"),
+            create: find.get("create"),
+            rooms: find.get("rooms"),
+            leave: find.get("leave"),
+            copy: find.get("copy"),
+            share: find.get("share"),
+            uninvite: find.get("uninvite"),
+            status: find.get("status"),
+            scores: find.get("scores"),
+            scores_panel: find.get("scores-panel"),
+            leaders: find.get("leaders"),
+            banner: find.get("banner"),
+            notice: find.get("notice"),
+            joining: find.get("joining"),
+            place: find.get("place"),
+            invite: find.get("invite"),
+            round: find.get("round"),
+            countdown: find.get("countdown"),
+            results: find.get("results"),
             window,
             document,
             body,
             canvas,
             ctx,
             shown: Shown::default(),
-        })
+        };
+        match find.error {
+            Some(error) => Err(error),
+            None => Ok(page),
+        }
     }
 
     /// Matches the canvas's backing store to its displayed size and the screen's pixel
@@ -86,6 +188,42 @@ impl Page {
         }
     }
 
+    /// Replaces the public room list (`<li>` rows) if it changed, so a button is never
+    /// swapped out under a finger for an identical one.
+    pub fn show_rooms(&mut self, html: String) {
+        if html != self.shown.rooms {
+            self.rooms.set_inner_html(&html);
+            self.shown.rooms = html;
+        }
+    }
+
+    /// Replaces the leaderboard (`<li>` rows) if it changed.
+    pub fn show_leaders(&mut self, html: String) {
+        if html != self.shown.leaders {
+            self.leaders.set_inner_html(&html);
+            self.shown.leaders = html;
+        }
+    }
+
+    /// Says in the lobby which room Play joins: the invited one, or any (quick play).
+    pub fn show_invitation(&mut self, invite: Option<&str>) {
+        let wanted = invite.map(str::to_owned);
+        if self.shown.invitation.as_ref() == Some(&wanted) {
+            return;
+        }
+        match invite {
+            Some(code) => {
+                if let Some(text) = self.joining.first_element_child() {
+                    text.set_text_content(Some(&format!("You are invited to room {code}.")));
+                }
+                self.play.set_text_content(Some(&format!("Play in {code}")));
+            }
+            None => self.play.set_text_content(Some("Quick play")),
+        }
+        self.joining.set_hidden(invite.is_none());
+        self.shown.invitation = Some(wanted);
+    }
+
     /// Brings every text on the page up to date.
     pub fn show(&mut self, view: &View<'_>) {
         let status = view.status_line();
@@ -96,14 +234,10 @@ impl Page {
         let scores = view.scoreboard_html();
         if scores != self.shown.scores {
             self.scores.set_inner_html(&scores);
+            self.scores_panel.set_hidden(scores.is_empty());
             self.shown.scores = scores;
         }
-        let banner = view.banner();
-        if banner != self.shown.banner {
-            self.banner.set_text_content(Some(&banner));
-            self.banner.set_hidden(banner.is_empty());
-            self.shown.banner = banner;
-        }
+        show_text(&self.banner, &mut self.shown.banner, view.banner());
         let notice = view.notice.unwrap_or_default().to_owned();
         if notice != self.shown.notice {
             self.notice.set_text_content(Some(&notice));
@@ -112,8 +246,38 @@ impl Page {
         let lobby = matches!(view.phase, Phase::Lobby | Phase::Failed(_));
         if self.shown.lobby != Some(lobby) {
             self.lobby.set_hidden(!lobby);
+            self.leave.set_hidden(lobby);
             self.shown.lobby = Some(lobby);
         }
+        show_text(&self.place, &mut self.shown.place, view.place());
+        let invite_code = view.invite_code();
+        if invite_code != self.shown.invite_code.as_deref() {
+            let link = invite_code.map_or(String::new(), |code| {
+                let origin = self.window.location().origin().unwrap_or_default();
+                saved::invite_link(&origin, code)
+            });
+            self.share.set_value(&link);
+            self.copy.set_text_content(Some("Copy link"));
+            self.invite.set_hidden(link.is_empty());
+            self.shown.invite_code = invite_code.map(str::to_owned);
+        }
+        let in_room = *view.phase == Phase::Playing;
+        let phase = view.match_phase.filter(|_| in_room);
+        show_text(
+            &self.round,
+            &mut self.shown.round,
+            hud::round_line(phase, view.tick_rate),
+        );
+        show_text(
+            &self.countdown,
+            &mut self.shown.countdown,
+            hud::countdown(phase, view.tick_rate),
+        );
+        show_html(
+            &self.results,
+            &mut self.shown.results,
+            hud::results_html(phase, view.latest.map(|(_, s)| s), view.me, view.tick_rate),
+        );
         let state = view.state_json();
         if state != self.shown.state {
             if let Err(e) = self.body.dataset().set("state", &state) {
@@ -130,7 +294,12 @@ pub struct View<'a> {
     pub phase: &'a Phase,
     pub now: f64,
     pub me: Option<PlayerId>,
-    pub room: Option<u32>,
+    /// Playing or watching, once welcomed.
+    pub role: Option<Role>,
+    /// The room's code, once welcomed.
+    pub code: Option<&'a str>,
+    /// Whether that room is private.
+    pub private: bool,
     pub rtt_ms: Option<f64>,
     pub tick_rate: u16,
     pub latest: Option<(u64, &'a SnakeState)>,
@@ -138,7 +307,7 @@ pub struct View<'a> {
     /// The heading the own snake is drawn with: the server's, or a predicted turn.
     pub shown: Option<snake::Dir>,
     /// The room's round phase.
-    pub match_phase: Option<netcode::MatchPhase>,
+    pub match_phase: Option<MatchPhase>,
 }
 
 /// Escapes text for HTML. Names are already restricted by the server; this keeps the page
@@ -159,17 +328,27 @@ pub fn escape(text: &str) -> String {
 }
 
 impl View<'_> {
+    fn watching(&self) -> bool {
+        self.role == Some(Role::Spectator)
+    }
+
     fn status_line(&self) -> String {
-        let mut parts = vec![self.phase.name().to_owned()];
-        if let Some(room) = self.room {
-            parts.push(format!("room {room}"));
-        }
+        let phase = if self.watching() && *self.phase == Phase::Playing {
+            "watching"
+        } else {
+            self.phase.name()
+        };
+        let mut parts = vec![phase.to_owned()];
         if let Some(rtt) = self.rtt_ms {
             parts.push(format!("ping {rtt:.0} ms"));
         }
         if let Some((tick, state)) = self.latest {
             parts.push(format!("tick {tick}"));
-            parts.push(format!("{} players", state.snakes.len()));
+            let players = state.snakes.len();
+            parts.push(format!(
+                "{players} player{}",
+                if players == 1 { "" } else { "s" }
+            ));
         }
         parts.join(" · ")
     }
@@ -179,7 +358,9 @@ impl View<'_> {
             return String::new();
         };
         let mut snakes: Vec<_> = state.snakes.iter().collect();
-        snakes.sort_by(|a, b| b.score.cmp(&a.score).then(a.player.cmp(&b.player)));
+        crate::sort_small(&mut snakes, |a, b| {
+            b.score.cmp(&a.score).then(a.player.cmp(&b.player))
+        });
         snakes
             .iter()
             .take(10)
@@ -201,6 +382,24 @@ impl View<'_> {
             .collect()
     }
 
+    /// Where the player is, for the room bar: empty outside a room.
+    fn place(&self) -> String {
+        let Some(code) = self.code.filter(|_| *self.phase == Phase::Playing) else {
+            return String::new();
+        };
+        match (self.watching(), self.private) {
+            (true, _) => format!("Watching {code}"),
+            (false, true) => format!("Private room {code}"),
+            (false, false) => format!("Room {code}"),
+        }
+    }
+
+    /// The code to invite friends to: a private room's, for its players.
+    fn invite_code(&self) -> Option<&str> {
+        self.code
+            .filter(|_| self.private && !self.watching() && *self.phase == Phase::Playing)
+    }
+
     fn banner(&self) -> String {
         match self.phase {
             Phase::Reconnecting { retry_at, attempt } => {
@@ -214,6 +413,18 @@ impl View<'_> {
             Phase::Connecting => "Connecting…".into(),
             Phase::Failed(message) => message.clone(),
             Phase::Lobby => String::new(),
+            Phase::Playing if self.watching() => {
+                format!("Watching room {}", self.code.unwrap_or_default())
+            }
+            // Frozen for a countdown or results: respawn times stand still, so say nothing.
+            Phase::Playing
+                if matches!(
+                    self.match_phase,
+                    Some(MatchPhase::Countdown { .. } | MatchPhase::Ended { .. })
+                ) =>
+            {
+                String::new()
+            }
             Phase::Playing => {
                 let mine = self
                     .latest
@@ -231,8 +442,10 @@ impl View<'_> {
         }
     }
 
-    /// `{"phase":…,"tick":…,"me":…,"snakes":…,"alive":…,"dir":…,"shown":…}`, for tests and
-    /// tools: `dir` is the server's heading of the own snake, `shown` the predicted one drawn.
+    /// `{"phase":…,"tick":…,"me":…,"snakes":…,"alive":…,"dir":…,"shown":…,"round":…,
+    /// "role":…,"code":…}`, for tests and tools: `dir` is the server's heading of the own
+    /// snake, `shown` the predicted one drawn, `role` `"player"` or `"spectator"` once
+    /// welcomed, `code` the room's code.
     pub fn state_json(&self) -> String {
         let tick = self.latest.map_or(0, |(t, _)| t);
         let snakes = self.latest.map_or(0, |(_, s)| s.snakes.len());
@@ -248,13 +461,22 @@ impl View<'_> {
             .map_or("null".to_owned(), |d| format!("\"{d:?}\""));
         let round = match self.match_phase {
             None => "null",
-            Some(netcode::MatchPhase::Waiting { .. }) => "\"waiting\"",
-            Some(netcode::MatchPhase::Countdown { .. }) => "\"countdown\"",
-            Some(netcode::MatchPhase::Running { .. }) => "\"running\"",
-            Some(netcode::MatchPhase::Ended { .. }) => "\"ended\"",
+            Some(MatchPhase::Waiting { .. }) => "\"waiting\"",
+            Some(MatchPhase::Countdown { .. }) => "\"countdown\"",
+            Some(MatchPhase::Running { .. }) => "\"running\"",
+            Some(MatchPhase::Ended { .. }) => "\"ended\"",
         };
+        let role = match self.role {
+            None => "null",
+            Some(Role::Player(_)) => "\"player\"",
+            Some(Role::Spectator) => "\"spectator\"",
+        };
+        // Codes are A-Z and 0-9 only; escaped anyway so the JSON stays valid whatever comes.
+        let code = self
+            .code
+            .map_or("null".to_owned(), |c| format!("\"{}\"", escape(c)));
         format!(
-            "{{\"phase\":\"{}\",\"tick\":{tick},\"me\":{me},\"snakes\":{snakes},\"alive\":{alive},\"dir\":{dir},\"shown\":{shown},\"round\":{round}}}",
+            "{{\"phase\":\"{}\",\"tick\":{tick},\"me\":{me},\"snakes\":{snakes},\"alive\":{alive},\"dir\":{dir},\"shown\":{shown},\"round\":{round},\"role\":{role},\"code\":{code}}}",
             self.phase.name()
         )
     }
@@ -289,13 +511,15 @@ mod tests {
             phase,
             now: 0.0,
             me: Some(PlayerId(me)),
-            room: Some(1),
+            role: Some(Role::Player(PlayerId(me))),
+            code: Some("K7QX"),
+            private: false,
             rtt_ms: Some(12.4),
             tick_rate: 15,
             latest: Some((40, state)),
             notice: None,
             shown: Some(Dir::Up),
-            match_phase: Some(netcode::MatchPhase::Running { ticks_left: 9 }),
+            match_phase: Some(MatchPhase::Running { ticks_left: 9 }),
         }
     }
 
@@ -304,7 +528,64 @@ mod tests {
         let s = state();
         assert_eq!(
             view(&Phase::Playing, &s, 1).state_json(),
-            r#"{"phase":"playing","tick":40,"me":1,"snakes":2,"alive":true,"dir":"Left","shown":"Up","round":"running"}"#
+            r#"{"phase":"playing","tick":40,"me":1,"snakes":2,"alive":true,"dir":"Left","shown":"Up","round":"running","role":"player","code":"K7QX"}"#
+        );
+    }
+
+    #[test]
+    fn a_spectator_has_no_snake_and_says_it_is_watching() {
+        let s = state();
+        let mut v = view(&Phase::Playing, &s, 1);
+        v.me = None;
+        v.role = Some(Role::Spectator);
+        v.shown = None;
+        assert_eq!(
+            v.state_json(),
+            r#"{"phase":"playing","tick":40,"me":null,"snakes":2,"alive":false,"dir":null,"shown":null,"round":"running","role":"spectator","code":"K7QX"}"#
+        );
+        assert_eq!(v.place(), "Watching K7QX");
+        assert_eq!(v.banner(), "Watching room K7QX");
+        assert!(
+            v.status_line().starts_with("watching · "),
+            "{}",
+            v.status_line()
+        );
+        assert_eq!(v.invite_code(), None);
+        assert!(v.scoreboard_html().contains("ann"), "the scoreboard stays");
+    }
+
+    #[test]
+    fn a_private_room_offers_its_code_to_invite_with() {
+        let s = state();
+        let mut v = view(&Phase::Playing, &s, 1);
+        assert_eq!(v.place(), "Room K7QX");
+        assert_eq!(v.invite_code(), None, "public rooms are found in the lobby");
+        v.private = true;
+        assert_eq!(v.place(), "Private room K7QX");
+        assert_eq!(v.invite_code(), Some("K7QX"));
+        let lobby = view(&Phase::Lobby, &s, 1);
+        assert_eq!(lobby.place(), "");
+    }
+
+    #[test]
+    fn outside_a_room_the_state_has_no_role_or_code() {
+        let v = View {
+            phase: &Phase::Lobby,
+            now: 0.0,
+            me: None,
+            role: None,
+            code: None,
+            private: false,
+            rtt_ms: None,
+            tick_rate: 15,
+            latest: None,
+            notice: None,
+            shown: None,
+            match_phase: None,
+        };
+        assert_eq!(
+            v.state_json(),
+            r#"{"phase":"lobby","tick":0,"me":null,"snakes":0,"alive":false,"dir":null,"shown":null,"round":null,"role":null,"code":null}"#
         );
     }
 
@@ -333,11 +614,24 @@ mod tests {
     }
 
     #[test]
+    fn no_respawn_is_promised_while_the_world_is_frozen() {
+        let s = state();
+        let mut v = view(&Phase::Playing, &s, 2);
+        v.match_phase = Some(MatchPhase::Ended {
+            ticks_left: 30,
+            winner: None,
+        });
+        assert_eq!(v.banner(), "");
+        v.match_phase = Some(MatchPhase::Countdown { ticks_left: 30 });
+        assert_eq!(v.banner(), "");
+    }
+
+    #[test]
     fn the_status_line_shows_state_ping_tick_and_players() {
         let s = state();
         assert_eq!(
             view(&Phase::Playing, &s, 1).status_line(),
-            "playing · room 1 · ping 12 ms · tick 40 · 2 players"
+            "playing · ping 12 ms · tick 40 · 2 players"
         );
     }
 }

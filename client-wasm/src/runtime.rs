@@ -62,16 +62,19 @@ pub fn backoff_ms(attempt: u32, jitter: f64) -> f64 {
 }
 
 /// What a close means for the session: `None` to reconnect, or the phase to stay in.
-pub fn after_close(code: u16, reason: &str, we_left: bool) -> Option<Phase> {
-    if we_left {
-        return Some(Phase::Lobby);
-    }
+pub fn after_close(code: u16, reason: &str) -> Option<Phase> {
     match CloseReason::from_app_code(code) {
         Some(CloseReason::VersionMismatch) => Some(Phase::Failed(
             "This page is out of date: reload it to play.".into(),
         )),
         Some(CloseReason::InvalidName) => Some(Phase::Failed(
             "That name is not allowed: use letters, digits, spaces and _-.".into(),
+        )),
+        Some(CloseReason::RoomFull) => Some(Phase::Failed(
+            "That room is full: watch it, or pick another.".into(),
+        )),
+        Some(CloseReason::NoSuchRoom) => Some(Phase::Failed(
+            "No room has that code: it may have closed.".into(),
         )),
         Some(reason) if reason.should_retry() => None,
         Some(reason) => Some(Phase::Failed(format!("Disconnected: {}.", reason.reason()))),
@@ -118,7 +121,6 @@ pub struct Session<G: Game> {
     next_seq: u32,
     clock: ClockSync,
     next_ping_at: f64,
-    leaving: bool,
     /// A line for the player about the last thing that went wrong.
     notice: Option<String>,
 }
@@ -143,35 +145,50 @@ impl<G: Game> Session<G> {
             next_seq: 1,
             clock: ClockSync::default(),
             next_ping_at: 0.0,
-            leaving: false,
             notice: None,
         }
     }
 
     /// Joins as `name` where `join` says, leaving any current connection.
     pub fn play(&mut self, name: &str, join: Join) {
+        self.start(name, join, None);
+    }
+
+    /// Asks for the seat `token` held (after a page reload), as `name`; if the server no
+    /// longer knows the token, joins where `join` says instead.
+    pub fn rejoin(&mut self, name: &str, join: Join, token: ResumeToken) {
+        self.start(name, join, Some(token));
+    }
+
+    fn start(&mut self, name: &str, join: Join, resume: Option<ResumeToken>) {
         self.name = name.to_owned();
         self.join = join;
-        self.resume = None;
+        self.resume = resume;
         self.notice = None;
+        self.phase = Phase::Connecting;
         self.connect();
     }
 
-    /// Leaves the game and returns to the lobby.
+    /// Leaves the room and returns to the lobby at once: says so to the server if the
+    /// socket is open, then closes it. Nothing of the room is kept.
     pub fn leave(&mut self) {
         if let Some(connection) = &self.connection {
-            self.leaving = true;
+            // The browser sends queued messages before the close frame `drop` sends.
             let _ = connection.send(&ClientMsg::Leave);
-        } else {
-            self.phase = Phase::Lobby;
         }
+        self.connection = None;
+        self.welcome = None;
+        self.resume = None;
+        self.match_phase = None;
+        self.timeline = Timeline::new(1);
+        self.states.clear();
+        self.phase = Phase::Lobby;
     }
 
     fn connect(&mut self) {
         // Dropping the old connection unregisters its handlers and closes its socket.
         self.connection = None;
         self.welcome = None;
-        self.leaving = false;
         match Connection::open(&self.url, self.env.now, self.link) {
             Ok(connection) => {
                 self.connection = Some(connection);
@@ -260,7 +277,7 @@ impl<G: Game> Session<G> {
                 console_warn(&format!("connection closed: {code} {reason}"));
                 self.connection = None;
                 self.welcome = None;
-                match after_close(code, &reason, self.leaving) {
+                match after_close(code, &reason) {
                     Some(phase) => self.phase = phase,
                     None => {
                         self.notice = Some(if reason.is_empty() {
@@ -271,7 +288,6 @@ impl<G: Game> Session<G> {
                         self.schedule_retry();
                     }
                 }
-                self.leaving = false;
             }
         }
     }
@@ -295,6 +311,7 @@ impl<G: Game> Session<G> {
                     _ => Join::Room(welcome.code.clone()),
                 };
                 self.timeline = Timeline::new(welcome.tick_rate);
+                self.match_phase = None;
                 self.states.clear();
                 self.ack = 0;
                 self.next_seq = 1;
@@ -339,7 +356,8 @@ impl<G: Game> Session<G> {
 
     /// Sends one input; returns its sequence number, or `None` when not playing.
     pub fn send_input(&mut self, input: G::Input) -> Option<u32> {
-        if self.phase != Phase::Playing {
+        // A spectator's input would get the connection closed (1008).
+        if self.phase != Phase::Playing || self.me().is_none() {
             return None;
         }
         let seq = self.next_seq;
@@ -349,6 +367,11 @@ impl<G: Game> Session<G> {
             .ok()?;
         self.next_seq += 1;
         Some(seq)
+    }
+
+    /// The name it plays under.
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// Where the session is.
@@ -427,7 +450,7 @@ mod tests {
 
     #[test]
     fn a_version_mismatch_asks_for_a_reload_instead_of_retrying() {
-        let Some(Phase::Failed(message)) = after_close(4000, "version mismatch", false) else {
+        let Some(Phase::Failed(message)) = after_close(4000, "version mismatch") else {
             panic!("a version mismatch must not be retried");
         };
         assert!(message.contains("reload"));
@@ -436,23 +459,29 @@ mod tests {
     #[test]
     fn dropped_connections_and_shutdowns_are_retried() {
         for code in [1001, 1006, 1011, 1012, 4001, 4004, 4005] {
-            assert_eq!(after_close(code, "", false), None, "code {code}");
+            assert_eq!(after_close(code, ""), None, "code {code}");
         }
     }
 
     #[test]
     fn protocol_errors_are_not_retried() {
-        for code in [1002, 1003, 1008, 1009, 4002, 4003] {
+        for code in [1002, 1003, 1008, 1009, 4002, 4003, 4006, 4007, 4008] {
             assert!(
-                matches!(after_close(code, "", false), Some(Phase::Failed(_))),
+                matches!(after_close(code, ""), Some(Phase::Failed(_))),
                 "code {code}"
             );
         }
     }
 
     #[test]
-    fn leaving_returns_to_the_lobby_whatever_the_code() {
-        assert_eq!(after_close(1000, "", true), Some(Phase::Lobby));
-        assert_eq!(after_close(1006, "", true), Some(Phase::Lobby));
+    fn a_full_or_missing_room_says_what_to_do_instead() {
+        let Some(Phase::Failed(full)) = after_close(4006, "room full") else {
+            panic!("a full room must not be retried");
+        };
+        assert!(full.contains("watch it"), "{full}");
+        let Some(Phase::Failed(missing)) = after_close(4008, "no room with that code") else {
+            panic!("a missing room must not be retried");
+        };
+        assert!(missing.contains("No room has that code"), "{missing}");
     }
 }

@@ -146,3 +146,28 @@ async fn the_debug_link_holds_socket_events_back_by_its_latency() {
         pause(10).await;
     }
 }
+
+#[wasm_bindgen_test]
+fn leaving_while_connecting_returns_to_the_lobby_for_good() {
+    let mut session = Session::<Snake>::new(NOWHERE.into(), env(), None);
+    session.play("ann", netcode::Join::Watch("K7QX".into()));
+    assert_eq!(session.phase(), &Phase::Connecting);
+    session.leave();
+    assert_eq!(session.phase(), &Phase::Lobby);
+    // With the socket gone no close event can come back to schedule a retry.
+    assert!(
+        session.connection().is_none(),
+        "the socket is closed at once"
+    );
+    session.update();
+    assert_eq!(session.phase(), &Phase::Lobby);
+    assert_eq!(session.match_phase(), None);
+    assert!(session.welcome().is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_session_sends_no_input_before_it_has_a_snake() {
+    let mut session = Session::<Snake>::new(NOWHERE.into(), env(), None);
+    session.play("ann", netcode::Join::Quick);
+    assert_eq!(session.send_input(snake::SnakeInput { dir: Dir::Up }), None);
+}

@@ -1,6 +1,7 @@
 //! One browser tab showing the client, seen only through the page contract: the `#name`
-//! input, the `#play` button, the `#board` canvas, and `document.body.dataset.state`, a JSON
-//! object the client rewrites on every snapshot.
+//! input, the `#play`, `#create` and `#leave` buttons, the lobby's `#rooms` list, the
+//! `#board` canvas, and `document.body.dataset.state`, a JSON object the client rewrites on
+//! every snapshot.
 
 use std::time::Duration;
 
@@ -60,6 +61,31 @@ impl State {
     pub(crate) fn playing_with(&self, n: u64) -> bool {
         self.phase() == "playing" && self.snakes() == Some(n)
     }
+
+    /// The newest snapshot's tick, 0 before the first.
+    pub(crate) fn tick(&self) -> u64 {
+        self.0["tick"].as_u64().unwrap_or(0)
+    }
+
+    /// This page's own player, or `None` outside a room and while watching.
+    pub(crate) fn me(&self) -> Option<u64> {
+        self.0["me"].as_u64()
+    }
+
+    /// `player` or `spectator` once welcomed into a room.
+    pub(crate) fn role(&self) -> Option<&str> {
+        self.0["role"].as_str()
+    }
+
+    /// The code of the room the page is in.
+    pub(crate) fn code(&self) -> Option<&str> {
+        self.0["code"].as_str()
+    }
+
+    /// Whether the page is in room `code` as `role`, seeing `snakes` snakes.
+    pub(crate) fn in_room(&self, code: &str, role: &str, snakes: u64) -> bool {
+        self.playing_with(snakes) && self.code() == Some(code) && self.role() == Some(role)
+    }
 }
 
 impl std::fmt::Display for State {
@@ -89,6 +115,11 @@ impl Page {
 
     /// Types `name` into `#name` and clicks `#play`.
     pub(crate) async fn join(&self, name: &str) {
+        self.enter(name, "#play").await;
+    }
+
+    /// Types `name` into `#name` and clicks the button `button` (a CSS selector).
+    pub(crate) async fn enter(&self, name: &str, button: &str) {
         let input = self
             .command(
                 "find #name",
@@ -97,10 +128,63 @@ impl Page {
             .await;
         self.command("clear #name", input.clear()).await;
         self.command("type into #name", input.send_keys(name)).await;
-        let play = self
-            .command("find #play", self.client.find(Locator::Css("#play")))
+        self.click(button).await;
+    }
+
+    /// Clicks the element `css` selects.
+    pub(crate) async fn click(&self, css: &str) {
+        let element = self
+            .command(&format!("find {css}"), self.client.find(Locator::Css(css)))
             .await;
-        self.command("click #play", play.click()).await;
+        self.command(&format!("click {css}"), element.click()).await;
+    }
+
+    /// Reloads the page, as the browser's reload button does.
+    pub(crate) async fn reload(&self) {
+        self.command("reload the page", self.client.refresh()).await;
+    }
+
+    /// The address in the address bar.
+    pub(crate) async fn url(&self) -> String {
+        self.command("read the address", self.client.current_url())
+            .await
+            .to_string()
+    }
+
+    /// Runs `script` (a function body returning a value) in the page.
+    pub(crate) async fn eval(&self, script: &str) -> Value {
+        self.command("run a script", self.client.execute(script, vec![]))
+            .await
+    }
+
+    /// Polls `script`, a function body returning a boolean, until it returns true, for at
+    /// most `within`.
+    pub(crate) async fn wait_until(
+        &self,
+        what: &str,
+        within: Duration,
+        script: &str,
+    ) -> Result<(), String> {
+        let deadline = Instant::now() + within;
+        let mut poll = tokio::time::interval(POLL);
+        loop {
+            poll.tick().await;
+            if self.eval(script).await == Value::Bool(true) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                let state = self
+                    .state()
+                    .await
+                    .ok()
+                    .flatten()
+                    .map_or("none".to_owned(), |s| s.to_string());
+                return Err(format!(
+                    "page {}: not {what} within {within:?}; state: {state}",
+                    self.label
+                ));
+            }
+        }
     }
 
     /// The page's current state, or `None` before the client has written one.
