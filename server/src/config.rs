@@ -31,6 +31,22 @@ pub struct Config {
     #[arg(long, env = "GAME_MAX_CONNECTIONS", default_value_t = 10_000)]
     pub max_connections: usize,
 
+    /// The most TCP connections open at once from one IP address; more are refused at
+    /// accept. Raise it for load tests from one machine.
+    #[arg(long, env = "GAME_MAX_CONNECTIONS_PER_IP", default_value_t = 64)]
+    pub max_connections_per_ip: usize,
+
+    /// Browser origins (like `https://play.example.com`) allowed to open the game's
+    /// WebSocket, besides pages served from this server's own host name; `*` allows any.
+    /// Clients that send no `Origin` header (native clients, bots) are always allowed.
+    #[arg(long, env = "GAME_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+
+    /// The kernel send buffer of each connection, in bytes: with the write buffer and the
+    /// one pending snapshot it bounds what a stalled reader can hold.
+    #[arg(long, env = "GAME_SOCKET_SEND_BUFFER", default_value_t = 64 * 1024)]
+    pub socket_send_buffer: usize,
+
     /// The largest WebSocket message or frame a client may send, in bytes; larger ones get
     /// close code 1009.
     #[arg(long, env = "GAME_MAX_MESSAGE_BYTES", default_value_t = 1_024)]
@@ -145,6 +161,9 @@ impl Default for Config {
             room_capacity: None,
             max_rooms: 1_000,
             max_connections: 10_000,
+            max_connections_per_ip: 64,
+            allowed_origins: Vec::new(),
+            socket_send_buffer: 64 * 1024,
             max_message_bytes: 1_024,
             max_name_chars: 16,
             handshake_timeout: Duration::from_secs(5),
@@ -213,6 +232,8 @@ impl Config {
             ("room_capacity", self.room_capacity.map_or(1, usize::from)),
             ("max_rooms", self.max_rooms),
             ("max_connections", self.max_connections),
+            ("max_connections_per_ip", self.max_connections_per_ip),
+            ("socket_send_buffer", self.socket_send_buffer),
             ("max_name_chars", self.max_name_chars),
             ("input_rate", self.input_rate as usize),
             ("input_burst", self.input_burst as usize),

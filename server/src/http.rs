@@ -123,6 +123,13 @@ async fn upgrade<G: Game>(State(shared): State<Arc<Shared<G>>>, mut request: Req
         )
             .into_response();
     };
+    if !origin_allowed(request.headers(), &shared.config.allowed_origins) {
+        shared
+            .metrics
+            .connections_refused
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
+    }
     if shared.stop.is_cancelled() {
         return (StatusCode::SERVICE_UNAVAILABLE, "server shutting down\n").into_response();
     }
@@ -162,6 +169,39 @@ async fn upgrade<G: Game>(State(shared): State<Arc<Shared<G>>>, mut request: Req
     response
 }
 
+/// Whether a browser page at the request's `Origin` may open the game socket: pages served
+/// from this server's own host name (any port, so `trunk serve` works), and the configured
+/// origins. Requests without an `Origin` come from native clients and are allowed.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    if allowed
+        .iter()
+        .any(|a| a == "*" || a.trim_end_matches('/').eq_ignore_ascii_case(origin))
+    {
+        return true;
+    }
+    let origin_host = origin.split_once("://").map(|(_, rest)| host_name(rest));
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(host_name);
+    matches!((origin_host, host), (Some(a), Some(b)) if !a.is_empty() && a.eq_ignore_ascii_case(b))
+}
+
+/// The host name of an authority (`name:port`, `[v6]:port`), without port or path.
+fn host_name(authority: &str) -> &str {
+    let authority = authority.split('/').next().unwrap_or_default();
+    match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    }
+}
+
 /// The `Sec-WebSocket-Key` of a valid RFC 6455 upgrade request, or `None`.
 fn websocket_key(headers: &HeaderMap) -> Option<&HeaderValue> {
     let has_token = |name, token: &str| {
@@ -178,4 +218,51 @@ fn websocket_key(headers: &HeaderMap) -> Option<&HeaderValue> {
     (upgrade && version)
         .then(|| headers.get(header::SEC_WEBSOCKET_KEY))
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+        if let Some(origin) = origin {
+            headers.insert(header::ORIGIN, HeaderValue::from_str(origin).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn pages_from_the_same_host_name_may_connect_on_any_port() {
+        assert!(origin_allowed(
+            &headers(Some("http://play.example.com"), "play.example.com"),
+            &[]
+        ));
+        assert!(origin_allowed(
+            &headers(Some("http://127.0.0.1:8081"), "127.0.0.1:8080"),
+            &[]
+        ));
+        assert!(origin_allowed(
+            &headers(Some("https://[::1]:8443"), "[::1]:8080"),
+            &[]
+        ));
+    }
+
+    #[test]
+    fn other_origins_need_to_be_listed() {
+        let evil = headers(Some("https://evil.example"), "play.example.com");
+        assert!(!origin_allowed(&evil, &[]));
+        assert!(origin_allowed(&evil, &["https://evil.example/".into()]));
+        assert!(origin_allowed(&evil, &["*".into()]));
+        assert!(!origin_allowed(
+            &headers(Some("null"), "play.example.com"),
+            &[]
+        ));
+    }
+
+    #[test]
+    fn native_clients_without_an_origin_may_connect() {
+        assert!(origin_allowed(&headers(None, "play.example.com"), &[]));
+    }
 }

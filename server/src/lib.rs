@@ -9,6 +9,7 @@
 //!                               (per connection)  ◀──watch<Bytes>──  (all rooms' Worlds)
 //! ```
 
+mod admission;
 #[doc(hidden)]
 pub mod bench;
 mod config;
@@ -34,7 +35,7 @@ use hyper_util::{
 use netcode::{Game, RoomSettings};
 use tokio::{
     net::{TcpListener, TcpStream},
-    sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch},
+    sync::{mpsc, watch},
 };
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
@@ -92,12 +93,7 @@ pub(crate) struct Shared<G: Game> {
     pub(crate) draining: std::sync::atomic::AtomicBool,
 }
 
-/// Holds one of `max_connections` places for as long as the TCP connection, or the
-/// WebSocket session it was upgraded to, lives.
-#[derive(Debug, Clone)]
-pub(crate) struct ConnectionPermit(
-    #[expect(dead_code, reason = "held for its Drop")] Arc<OwnedSemaphorePermit>,
-);
+pub(crate) use admission::ConnectionPermit;
 
 /// Serves `game` on `listener` until `shutdown` completes, then drains: takes no one new,
 /// lets running rounds finish (up to `drain_timeout`, then ends them), records their
@@ -150,7 +146,8 @@ pub async fn run<G: Game>(
         .read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES);
-    let connection_limit = Arc::new(Semaphore::new(config.max_connections));
+    let admission =
+        admission::Admission::new(config.max_connections, config.max_connections_per_ip);
     let shared = Arc::new(Shared::<G> {
         websocket_config,
         metrics,
@@ -190,12 +187,15 @@ pub async fn run<G: Game>(
                 }
             },
         };
-        let Ok(permit) = connection_limit.clone().try_acquire_owned() else {
-            shared.metrics.connections_refused.fetch_add(1, Relaxed);
-            tracing::debug!(%peer, "refused: max_connections reached");
-            continue;
+        let permit = match admission.admit(peer.ip()) {
+            Ok(permit) => permit,
+            Err(refusal) => {
+                // Closing at once costs the server nothing more; the peer sees a reset.
+                shared.metrics.connections_refused.fetch_add(1, Relaxed);
+                tracing::debug!(%peer, ?refusal, "connection refused");
+                continue;
+            }
         };
-        let permit = ConnectionPermit(Arc::new(permit));
         shared.tasks.spawn(serve_connection(
             stream,
             peer,
@@ -265,6 +265,9 @@ async fn serve_connection<G: Game>(
     shared: Arc<Shared<G>>,
 ) {
     let _ = stream.set_nodelay(true);
+    // A fixed send buffer (rather than the kernel's autotuning, up to megabytes) bounds what
+    // a peer that stops reading can make the server hold.
+    let _ = socket2::SockRef::from(&stream).set_send_buffer_size(shared.config.socket_send_buffer);
     let service = router.map_request(move |mut request: axum::extract::Request| {
         request.extensions_mut().insert(permit.clone());
         request

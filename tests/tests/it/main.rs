@@ -6,6 +6,7 @@
     reason = "test helpers fail the test at the failing step"
 )]
 
+mod abuse;
 mod bots;
 mod link;
 mod matches;
