@@ -148,6 +148,14 @@ pub struct Config {
     #[arg(long, env = "GAME_MAX_SPECTATORS", default_value_t = 32)]
     pub max_spectators: usize,
 
+    /// A PEM certificate chain: with `--tls-key`, the server speaks https and wss itself.
+    #[arg(long, env = "GAME_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key for `--tls-cert`.
+    #[arg(long, env = "GAME_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
     /// Seed for room randomness; rooms derive their own seeds from it. Random if unset.
     #[arg(long, env = "GAME_SEED")]
     pub seed: Option<u64>,
@@ -186,6 +194,8 @@ impl Default for Config {
             reconnect_grace: Duration::from_secs(15),
             drain_timeout: Duration::from_secs(150),
             max_spectators: 32,
+            tls_cert: None,
+            tls_key: None,
             seed: None,
         }
     }
@@ -272,6 +282,12 @@ impl Config {
             return Err(ConfigError {
                 field,
                 problem: "must be longer than zero",
+            });
+        }
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err(ConfigError {
+                field: "tls_cert",
+                problem: "and tls_key go together: give both or neither",
             });
         }
         if self.idle_timeout <= self.ping_interval {

@@ -19,6 +19,7 @@ mod metrics;
 mod session;
 mod sim;
 mod store;
+mod tls;
 
 use std::{
     future::Future,
@@ -34,7 +35,7 @@ use hyper_util::{
 };
 use netcode::{Game, RoomSettings};
 use tokio::{
-    net::{TcpListener, TcpStream},
+    net::TcpListener,
     sync::{mpsc, watch},
 };
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -72,6 +73,9 @@ pub enum Error {
     /// The results database could not be opened.
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    /// The TLS certificate or key could not be loaded.
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
 }
 
 /// What every connection task shares.
@@ -117,6 +121,10 @@ pub async fn run<G: Game>(
     let (commands, command_rx) = mpsc::channel(config.sim_queue);
     let (lobby_tx, lobby) = watch::channel(Arc::from([]));
 
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::acceptor(cert, key)?),
+        _ => None,
+    };
     let (store, store_thread) = store::Store::open(&config.db)?;
     let limits = sim::SimLimits {
         max_rooms: config.max_rooms,
@@ -196,13 +204,28 @@ pub async fn run<G: Game>(
                 continue;
             }
         };
-        shared.tasks.spawn(serve_connection(
-            stream,
-            peer,
-            permit,
-            router.clone(),
-            shared.clone(),
-        ));
+        let _ = stream.set_nodelay(true);
+        // A fixed send buffer (rather than the kernel's autotuning, up to megabytes) bounds
+        // what a peer that stops reading can make the server hold.
+        let _ =
+            socket2::SockRef::from(&stream).set_send_buffer_size(shared.config.socket_send_buffer);
+        let (router, shared) = (router.clone(), shared.clone());
+        match tls.clone() {
+            None => shared
+                .tasks
+                .clone()
+                .spawn(serve_connection(stream, peer, permit, router, shared)),
+            Some(tls) => shared.tasks.clone().spawn(async move {
+                // The TLS handshake counts against the handshake timeout like the HTTP head.
+                match tokio::time::timeout(shared.config.handshake_timeout, tls.accept(stream))
+                    .await
+                {
+                    Ok(Ok(stream)) => serve_connection(stream, peer, permit, router, shared).await,
+                    Ok(Err(e)) => tracing::debug!(%peer, error = %e, "tls handshake failed"),
+                    Err(_) => tracing::debug!(%peer, "tls handshake timed out"),
+                }
+            }),
+        };
     }
 
     drop(listener);
@@ -257,17 +280,15 @@ async fn drain<G: Game>(shutdown: impl Future<Output = ()>, shared: Arc<Shared<G
 }
 
 /// Serves HTTP/1 on one TCP connection until it closes, is upgraded, or the server stops.
-async fn serve_connection<G: Game>(
-    stream: TcpStream,
+async fn serve_connection<G: Game, S>(
+    stream: S,
     peer: SocketAddr,
     permit: ConnectionPermit,
     router: axum::Router,
     shared: Arc<Shared<G>>,
-) {
-    let _ = stream.set_nodelay(true);
-    // A fixed send buffer (rather than the kernel's autotuning, up to megabytes) bounds what
-    // a peer that stops reading can make the server hold.
-    let _ = socket2::SockRef::from(&stream).set_send_buffer_size(shared.config.socket_send_buffer);
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let service = router.map_request(move |mut request: axum::extract::Request| {
         request.extensions_mut().insert(permit.clone());
         request

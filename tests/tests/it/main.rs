@@ -12,3 +12,4 @@ mod link;
 mod matches;
 mod sockets;
 mod tidy;
+mod tls;
