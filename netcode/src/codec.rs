@@ -211,6 +211,121 @@ mod tests {
         assert_eq!(peek_hello_protocol(&[]), None);
     }
 
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            "[a-zA-Z0-9 _.ü-]{0,12}",
+            any::<String>()
+        ]
+    }
+
+    fn token() -> impl Strategy<Value = Option<crate::ResumeToken>> {
+        prop::option::of(any::<[u8; 16]>().prop_map(crate::ResumeToken))
+    }
+
+    fn game_version() -> impl Strategy<Value = GameVersion> {
+        (text(), any::<u16>()).prop_map(|(name, version)| GameVersion { name, version })
+    }
+
+    fn join() -> impl Strategy<Value = crate::Join> {
+        prop_oneof![
+            Just(crate::Join::Quick),
+            text().prop_map(crate::Join::Room),
+            Just(crate::Join::NewPrivate),
+            text().prop_map(crate::Join::Watch),
+        ]
+    }
+
+    /// Every variant of [`ClientMsg`], with any field values.
+    fn client_msg() -> impl Strategy<Value = ClientMsg<(u8, i16)>> {
+        prop_oneof![
+            (any::<u16>(), game_version(), text(), token(), join()).prop_map(
+                |(protocol, game, name, resume, join)| ClientMsg::Hello(Hello {
+                    protocol,
+                    game,
+                    name,
+                    resume,
+                    join,
+                })
+            ),
+            (any::<u32>(), any::<(u8, i16)>())
+                .prop_map(|(seq, input)| ClientMsg::Input { seq, input }),
+            Just(ClientMsg::Leave),
+            any::<u64>().prop_map(|tick| ClientMsg::Ack { tick }),
+            any::<u32>().prop_map(|sent_ms| ClientMsg::Ping { sent_ms }),
+        ]
+    }
+
+    fn player() -> impl Strategy<Value = PlayerId> {
+        any::<u32>().prop_map(PlayerId)
+    }
+
+    fn phase() -> impl Strategy<Value = MatchPhase> {
+        prop_oneof![
+            any::<u8>().prop_map(|needed| MatchPhase::Waiting { needed }),
+            any::<u32>().prop_map(|ticks_left| MatchPhase::Countdown { ticks_left }),
+            any::<u32>().prop_map(|ticks_left| MatchPhase::Running { ticks_left }),
+            (any::<u32>(), prop::option::of(player()))
+                .prop_map(|(ticks_left, winner)| MatchPhase::Ended { ticks_left, winner }),
+        ]
+    }
+
+    fn rejection() -> impl Strategy<Value = Rejection> {
+        prop_oneof![
+            (any::<u16>(), game_version())
+                .prop_map(|(protocol, game)| Rejection::VersionMismatch { protocol, game }),
+            Just(Rejection::ServerFull),
+            Just(Rejection::InvalidName),
+            Just(Rejection::RoomFull),
+            Just(Rejection::NoSuchRoom),
+            Just(Rejection::Draining),
+        ]
+    }
+
+    /// Every variant of [`ServerMsg`] (and of its bodies and phases), with any field values.
+    fn server_msg() -> impl Strategy<Value = ServerMsg<Vec<u16>, i8>> {
+        let welcome = (
+            prop_oneof![player().prop_map(Role::Player), Just(Role::Spectator)],
+            any::<u32>(),
+            text(),
+            any::<bool>(),
+            any::<u16>(),
+            token(),
+            any::<bool>(),
+        )
+            .prop_map(|(role, room, code, private, tick_rate, resume, resumed)| {
+                ServerMsg::Welcome(Welcome {
+                    role,
+                    room: RoomId(room),
+                    code,
+                    private,
+                    tick_rate,
+                    resume,
+                    resumed,
+                })
+            });
+        let body = prop_oneof![
+            prop::collection::vec(any::<u16>(), 0..8).prop_map(Body::Full),
+            (any::<u8>(), any::<i8>()).prop_map(|(age, delta)| Body::Delta { age, delta }),
+        ];
+        let snapshot =
+            (any::<u64>(), any::<u32>(), phase(), body).prop_map(|(tick, ack, phase, body)| {
+                ServerMsg::Snapshot(Snapshot {
+                    tick,
+                    ack,
+                    phase,
+                    body,
+                })
+            });
+        prop_oneof![
+            welcome,
+            snapshot,
+            rejection().prop_map(ServerMsg::Reject),
+            (any::<u32>(), any::<u64>())
+                .prop_map(|(sent_ms, server_ms)| ServerMsg::Pong { sent_ms, server_ms }),
+        ]
+    }
+
     proptest! {
         #[test]
         fn decoding_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
@@ -220,9 +335,25 @@ mod tests {
         }
 
         #[test]
-        fn inputs_round_trip(seq in any::<u32>(), input in any::<(u8, i16)>()) {
-            let msg = ClientMsg::Input { seq, input };
-            prop_assert_eq!(decode_client::<(u8, i16)>(&encode(&msg).unwrap()).unwrap(), msg);
+        fn any_client_message_round_trips(msg in client_msg()) {
+            let bytes = encode(&msg).unwrap();
+            if let ClientMsg::Hello(hello) = &msg {
+                prop_assert_eq!(peek_hello_protocol(&bytes), Some(hello.protocol));
+            }
+            prop_assert_eq!(decode_client::<(u8, i16)>(&bytes).unwrap(), msg);
+        }
+
+        #[test]
+        fn any_server_message_round_trips(msg in server_msg()) {
+            let bytes = encode(&msg).unwrap();
+            prop_assert_eq!(decode_server::<Vec<u16>, i8>(&bytes).unwrap(), msg);
+        }
+
+        #[test]
+        fn a_truncated_message_is_refused_not_misread(msg in server_msg(), cut in any::<prop::sample::Index>()) {
+            let bytes = encode(&msg).unwrap();
+            let cut = cut.index(bytes.len());
+            prop_assert!(decode_server::<Vec<u16>, i8>(&bytes[..cut]).is_err());
         }
     }
 }

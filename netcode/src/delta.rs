@@ -69,28 +69,35 @@ impl<G: Game> Reconstructor<G> {
                 "tick {tick} is not newer than the last one"
             )));
         }
+        // Nothing changes unless the snapshot applies: a bad delta must not cost the
+        // baselines that later, good ones need.
         let state = match body {
             Body::Full(state) => state,
             Body::Delta { age, delta } => {
                 let base_tick = tick
                     .checked_sub(u64::from(age))
                     .ok_or_else(|| DeltaError(format!("baseline before tick 0 (age {age})")))?;
+                let base = self
+                    .kept
+                    .iter()
+                    .find(|(t, _)| *t == base_tick)
+                    .map(|(_, base)| base)
+                    .ok_or_else(|| DeltaError(format!("no baseline for tick {base_tick}")))?;
+                let state = G::apply(base, &delta)?;
                 // The server's baselines only move forward (acks are monotonic), so nothing
                 // older than this one will be needed again.
                 while self.kept.front().is_some_and(|(t, _)| *t < base_tick) {
                     self.kept.pop_front();
                 }
-                let base = match self.kept.front() {
-                    Some((t, base)) if *t == base_tick => base,
-                    _ => return Err(DeltaError(format!("no baseline for tick {base_tick}"))),
-                };
-                G::apply(base, &delta)?
+                state
             }
         };
+        // Every kept tick is older than `tick`, so the subtraction cannot overflow (ticks
+        // come from the peer, and may be anything).
         while self
             .kept
             .front()
-            .is_some_and(|(t, _)| t + MAX_BASELINE_AGE < tick)
+            .is_some_and(|(t, _)| tick - t > MAX_BASELINE_AGE)
         {
             self.kept.pop_front();
         }

@@ -5,7 +5,7 @@
 //! wrapper, so the session works on tokio-tungstenite directly and sees every protocol error
 //! (oversized frames, text frames, bad opcodes) with its precise cause.
 
-use std::sync::Arc;
+use std::{convert::Infallible, sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
@@ -15,13 +15,25 @@ use axum::{
     response::{Html, IntoResponse, Response},
     routing::get,
 };
-use hyper::upgrade::OnUpgrade;
-use hyper_util::rt::TokioIo;
+use hyper::{
+    server::conn::http1,
+    upgrade::{OnUpgrade, Upgraded},
+};
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
 use netcode::Game;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::{
     WebSocketStream,
-    tungstenite::{handshake::derive_accept_key, protocol::Role},
+    tungstenite::{
+        handshake::derive_accept_key,
+        protocol::{Role, WebSocketConfig},
+    },
 };
+use tokio_util::sync::CancellationToken;
+use tower::{Service, ServiceExt as _};
 use tower_http::services::ServeDir;
 
 use crate::{ConnectionPermit, Shared, session};
@@ -113,15 +125,9 @@ async fn client_missing() -> impl IntoResponse {
 /// Answers a WebSocket upgrade request with 101 and hands the upgraded connection to a
 /// session task.
 async fn upgrade<G: Game>(State(shared): State<Arc<Shared<G>>>, mut request: Request) -> Response {
-    let Some(accept) =
-        websocket_key(request.headers()).map(|key| derive_accept_key(key.as_bytes()))
-    else {
-        return (
-            StatusCode::UPGRADE_REQUIRED,
-            [(header::UPGRADE, "websocket")],
-            "expected a WebSocket upgrade\n",
-        )
-            .into_response();
+    let upgrade = match Upgrade::take(&mut request) {
+        Ok(upgrade) => upgrade,
+        Err(refusal) => return refusal.into_response(),
     };
     if !origin_allowed(request.headers(), &shared.config.allowed_origins) {
         shared
@@ -133,40 +139,126 @@ async fn upgrade<G: Game>(State(shared): State<Arc<Shared<G>>>, mut request: Req
     if shared.stop.is_cancelled() {
         return (StatusCode::SERVICE_UNAVAILABLE, "server shutting down\n").into_response();
     }
-    let Some(on_upgrade) = request.extensions_mut().remove::<OnUpgrade>() else {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "connection cannot be upgraded\n",
-        )
-            .into_response();
-    };
     let permit = request.extensions_mut().remove::<ConnectionPermit>();
+    let response = upgrade.response();
     let config = shared.websocket_config;
     let tasks = shared.tasks.clone();
     tasks.spawn(async move {
         let _permit = permit;
-        match on_upgrade.await {
-            Ok(upgraded) => {
-                let ws = WebSocketStream::from_raw_socket(
-                    TokioIo::new(upgraded),
-                    Role::Server,
-                    Some(config),
-                )
-                .await;
-                session::serve(ws, &shared).await;
-            }
+        match upgrade.websocket(config).await {
+            Ok(ws) => session::serve(ws, &shared).await,
             Err(e) => tracing::debug!(error = %e, "upgrade failed"),
         }
     });
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    let headers = response.headers_mut();
-    headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
-    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-    if let Ok(accept) = HeaderValue::from_str(&accept) {
-        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
-    }
     response
+}
+
+/// A valid RFC 6455 upgrade request, taken apart: the `Sec-WebSocket-Accept` its 101
+/// carries, and the connection hyper hands over once that 101 is sent. The game's `/ws` and
+/// the conformance echo endpoint ([`crate::echo`]) upgrade through this one path.
+pub(crate) struct Upgrade {
+    accept: HeaderValue,
+    connection: OnUpgrade,
+}
+
+impl Upgrade {
+    /// The upgrade `request` asks for, or why it cannot be had.
+    pub(crate) fn take(request: &mut Request) -> Result<Self, NoUpgrade> {
+        let accept = websocket_key(request.headers())
+            .map(|key| derive_accept_key(key.as_bytes()))
+            .and_then(|accept| HeaderValue::from_str(&accept).ok())
+            .ok_or(NoUpgrade::NotWebSocket)?;
+        let connection = request
+            .extensions_mut()
+            .remove::<OnUpgrade>()
+            .ok_or(NoUpgrade::NotUpgradable)?;
+        Ok(Self { accept, connection })
+    }
+
+    /// The 101 Switching Protocols response that completes the handshake.
+    pub(crate) fn response(&self) -> Response {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+        let headers = response.headers_mut();
+        headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+        headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+        headers.insert(header::SEC_WEBSOCKET_ACCEPT, self.accept.clone());
+        response
+    }
+
+    /// Waits until the 101 has been sent, then speaks WebSocket on the connection with
+    /// `config`.
+    pub(crate) async fn websocket(
+        self,
+        config: WebSocketConfig,
+    ) -> Result<WebSocketStream<TokioIo<Upgraded>>, hyper::Error> {
+        let upgraded = self.connection.await?;
+        Ok(
+            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
+                .await,
+        )
+    }
+}
+
+/// Why a request cannot be upgraded to a WebSocket.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NoUpgrade {
+    /// Not a WebSocket version 13 upgrade request: 426.
+    NotWebSocket,
+    /// The connection cannot be taken over (not HTTP/1): 500.
+    NotUpgradable,
+}
+
+impl IntoResponse for NoUpgrade {
+    fn into_response(self) -> Response {
+        match self {
+            Self::NotWebSocket => (
+                StatusCode::UPGRADE_REQUIRED,
+                [(header::UPGRADE, "websocket")],
+                "expected a WebSocket upgrade\n",
+            )
+                .into_response(),
+            Self::NotUpgradable => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "connection cannot be upgraded\n",
+            )
+                .into_response(),
+        }
+    }
+}
+
+/// Serves HTTP/1 with `service` on one connection until it closes or is upgraded; once
+/// `stop` is cancelled, finishes the request in flight and closes. A peer gets
+/// `handshake_timeout` to send each request head.
+pub(crate) async fn serve_http1<S, T>(
+    stream: S,
+    service: T,
+    handshake_timeout: Duration,
+    stop: &CancellationToken,
+) -> Result<(), hyper::Error>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    T: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    T::Future: Send + 'static,
+{
+    let service = TowerToHyperService::new(
+        service.map_request(|r: hyper::Request<hyper::body::Incoming>| r.map(Body::new)),
+    );
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(handshake_timeout);
+    let connection = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
+    tokio::pin!(connection);
+    tokio::select! {
+        result = connection.as_mut() => result,
+        () = stop.cancelled() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    }
 }
 
 /// Whether a browser page at the request's `Origin` may open the game socket: pages served

@@ -13,6 +13,7 @@ mod admission;
 #[doc(hidden)]
 pub mod bench;
 mod config;
+pub mod echo;
 mod http;
 mod limit;
 mod metrics;
@@ -28,11 +29,6 @@ use std::{
     time::Duration,
 };
 
-use hyper::server::conn::http1;
-use hyper_util::{
-    rt::{TokioIo, TokioTimer},
-    service::TowerToHyperService,
-};
 use netcode::{Game, RoomSettings};
 use tokio::{
     net::TcpListener,
@@ -148,12 +144,7 @@ pub async fn run<G: Game>(
         .spawn(move || sim.run(command_rx, sim_stop))
         .map_err(Error::SimThread)?;
 
-    let websocket_config = WebSocketConfig::default()
-        .max_message_size(Some(config.max_message_bytes))
-        .max_frame_size(Some(config.max_message_bytes))
-        .read_buffer_size(READ_BUFFER_BYTES)
-        .write_buffer_size(WRITE_BUFFER_BYTES)
-        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES);
+    let websocket_config = websocket_config(&config);
     let admission =
         admission::Admission::new(config.max_connections, config.max_connections_per_ip);
     let shared = Arc::new(Shared::<G> {
@@ -184,16 +175,7 @@ pub async fn run<G: Game>(
     loop {
         let (stream, peer) = tokio::select! {
             () = &mut drain => break,
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(e) => {
-                    // Usually out of file descriptors: back off instead of spinning, and
-                    // keep serving the connections we have.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
+            accepted = accept(&listener) => accepted,
         };
         let permit = match admission.admit(peer.ip()) {
             Ok(permit) => permit,
@@ -247,6 +229,21 @@ pub async fn run<G: Game>(
     Ok(())
 }
 
+/// The next connection on `listener`. Accepting fails mostly when the process is out of
+/// file descriptors: then it backs off instead of spinning, and the connections already
+/// open go on being served.
+pub(crate) async fn accept(listener: &TcpListener) -> (tokio::net::TcpStream, SocketAddr) {
+    loop {
+        match listener.accept().await {
+            Ok(accepted) => return accepted,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
 /// Waits for `shutdown`, then lets running rounds finish (ending them at `drain_timeout`)
 /// with no one new admitted. Returns when the server may close its sessions.
 async fn drain<G: Game>(shutdown: impl Future<Output = ()>, shared: Arc<Shared<G>>) {
@@ -293,28 +290,27 @@ async fn serve_connection<G: Game, S>(
         request.extensions_mut().insert(permit.clone());
         request
     });
-    let service = TowerToHyperService::new(
-        service
-            .map_request(|r: hyper::Request<hyper::body::Incoming>| r.map(axum::body::Body::new)),
-    );
-    let mut builder = http1::Builder::new();
-    builder
-        .timer(TokioTimer::new())
-        .header_read_timeout(shared.config.handshake_timeout);
-    let connection = builder
-        .serve_connection(TokioIo::new(stream), service)
-        .with_upgrades();
-    tokio::pin!(connection);
-    let result = tokio::select! {
-        result = connection.as_mut() => result,
-        () = shared.stop.cancelled() => {
-            connection.as_mut().graceful_shutdown();
-            connection.await
-        }
-    };
-    if let Err(e) = result {
+    let served = http::serve_http1(
+        stream,
+        service,
+        shared.config.handshake_timeout,
+        &shared.stop,
+    )
+    .await;
+    if let Err(e) = served {
         tracing::debug!(%peer, error = %e, "http connection ended with an error");
     }
+}
+
+/// The WebSocket settings of every connection the server upgrades: message and frame size
+/// from `max_message_bytes`, and the buffer sizes that bound a connection's memory.
+pub fn websocket_config(config: &Config) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(config.max_message_bytes))
+        .max_frame_size(Some(config.max_message_bytes))
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
 }
 
 /// A seed that differs between runs, for when none is configured.

@@ -84,11 +84,12 @@ pub enum FoodChange {
     Replace(Vec<Cell>),
 }
 
-/// The direction from `from` to the adjacent cell `to`.
-fn step_dir(from: Cell, to: Cell) -> Option<Dir> {
+/// The direction from `from` to the adjacent cell `to`, if both lie on a `width` x `height`
+/// grid: [`apply`] steps within the grid, so a step it could not take must be sent in full.
+fn step_dir(from: Cell, to: Cell, (width, height): (u8, u8)) -> Option<Dir> {
     Dir::ALL
         .into_iter()
-        .find(|d| from.step(*d, u8::MAX, u8::MAX) == Some(to))
+        .find(|d| from.step(*d, width, height) == Some(to))
 }
 
 /// What `next` changed from `base`. Makes [`apply`] give back exactly `next`.
@@ -103,7 +104,7 @@ pub fn diff(base: &SnakeState, next: &SnakeState) -> SnakeDelta {
                 .find(|s| s.player == old.player && s.name == old.name)
             {
                 None => Change::Gone,
-                Some(new) => change(old, new),
+                Some(new) => change(old, new, (next.width, next.height)),
             }
         })
         .collect();
@@ -128,7 +129,7 @@ pub fn diff(base: &SnakeState, next: &SnakeState) -> SnakeDelta {
     }
 }
 
-fn change(old: &SnakeView, new: &SnakeView) -> Change {
+fn change(old: &SnakeView, new: &SnakeView, grid: (u8, u8)) -> Change {
     if old == new {
         return Change::Same;
     }
@@ -146,14 +147,15 @@ fn change(old: &SnakeView, new: &SnakeView) -> Change {
             }
         }
         (true, true) if old.respawn_in == 0 && new.respawn_in == 0 => {
-            moved(old, new).unwrap_or_else(reset)
+            moved(old, new, grid).unwrap_or_else(reset)
         }
         _ => reset(),
     }
 }
 
-/// Describes a live snake's movement as new head cells plus what remains of its old body.
-fn moved(old: &SnakeView, new: &SnakeView) -> Option<Change> {
+/// Describes a live snake's movement on the new `grid` as new head cells plus what remains
+/// of its old body.
+fn moved(old: &SnakeView, new: &SnakeView, grid: (u8, u8)) -> Option<Change> {
     let old_head = *old.body.first()?;
     for fresh in 1..=new.body.len().min(MAX_PATH) {
         let kept = new.body.len() - fresh;
@@ -164,7 +166,7 @@ fn moved(old: &SnakeView, new: &SnakeView) -> Option<Change> {
         let mut path = Vec::with_capacity(fresh);
         let mut at = old_head;
         for &cell in new.body[..fresh].iter().rev() {
-            path.push(step_dir(at, cell)?);
+            path.push(step_dir(at, cell, grid)?);
             at = cell;
         }
         if path.last() != Some(&new.dir) {
@@ -223,7 +225,12 @@ fn apply_food(base: &[Cell], change: &FoodChange) -> Result<Vec<Cell>, DeltaErro
             let mut food: Vec<Cell> = base
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| eaten.binary_search(&(*i as u16)).is_err())
+                // An item past index u16::MAX cannot be named, so it is never eaten.
+                .filter(|(i, _)| {
+                    u16::try_from(*i)
+                        .ok()
+                        .is_none_or(|i| eaten.binary_search(&i).is_err())
+                })
                 .map(|(_, c)| *c)
                 .collect();
             food.extend_from_slice(placed);

@@ -13,6 +13,7 @@ mod board;
 pub mod bot;
 mod components;
 pub mod delta;
+pub mod fuzz;
 mod game;
 pub mod protocol;
 pub mod rng;

@@ -5,6 +5,7 @@ mod bots;
 mod collisions;
 mod deltas;
 mod food;
+mod fuzzing;
 mod lifecycle;
 mod movement;
 mod properties;
