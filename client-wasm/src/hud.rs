@@ -2,9 +2,8 @@
 //! and the results of a finished round, all derived from the newest snapshot's `MatchPhase`.
 
 use netcode::{MatchPhase, PlayerId};
-use snake::SnakeState;
 
-use crate::{lobby::clock, page::escape};
+use crate::{frontend::PlayerRow, lobby::clock, page::escape};
 
 /// Whole seconds in `ticks` at `tick_rate`, rounded up, so a countdown shows 3, 2, 1.
 pub fn seconds(ticks: u32, tick_rate: u16) -> u32 {
@@ -37,32 +36,13 @@ pub fn countdown(phase: Option<MatchPhase>, tick_rate: u16) -> String {
     }
 }
 
-/// One line of a round's results.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing<'a> {
-    /// The player.
-    pub player: PlayerId,
-    /// Their name.
-    pub name: &'a str,
-    /// Their score this round.
-    pub score: u32,
-}
-
-/// Every player of `state`, best score first; equal scores by name, then id.
-pub fn standings(state: &SnakeState) -> Vec<Standing<'_>> {
-    let mut rows: Vec<Standing<'_>> = state
-        .snakes
-        .iter()
-        .map(|s| Standing {
-            player: s.player,
-            name: &s.name,
-            score: s.score,
-        })
-        .collect();
+/// `players` best score first; equal scores by name, then id.
+pub fn standings(players: &[PlayerRow]) -> Vec<&PlayerRow> {
+    let mut rows: Vec<&PlayerRow> = players.iter().collect();
     crate::sort_small(&mut rows, |a, b| {
         b.score
             .cmp(&a.score)
-            .then_with(|| a.name.cmp(b.name))
+            .then_with(|| a.name.cmp(&b.name))
             .then(a.player.cmp(&b.player))
     });
     rows
@@ -72,18 +52,18 @@ pub fn standings(state: &SnakeState) -> Vec<Standing<'_>> {
 /// scores best first with the player's own marked, and when the next round comes.
 pub fn results_html(
     phase: Option<MatchPhase>,
-    state: Option<&SnakeState>,
+    players: Option<&[PlayerRow]>,
     me: Option<PlayerId>,
     tick_rate: u16,
 ) -> String {
-    let (Some(MatchPhase::Ended { ticks_left, winner }), Some(state)) = (phase, state) else {
+    let (Some(MatchPhase::Ended { ticks_left, winner }), Some(players)) = (phase, players) else {
         return String::new();
     };
-    let rows = standings(state);
+    let rows = standings(players);
     let headline = match winner {
         Some(w) if Some(w) == me => "You win!".to_owned(),
         Some(w) => match rows.iter().find(|r| r.player == w) {
-            Some(row) => format!("{} wins!", escape(row.name)),
+            Some(row) => format!("{} wins!", escape(&row.name)),
             None => "The winner has left.".to_owned(),
         },
         None => "It's a tie!".to_owned(),
@@ -97,7 +77,7 @@ pub fn results_html(
             } else {
                 ""
             },
-            escape(row.name),
+            escape(&row.name),
             row.score
         ));
     }
@@ -110,28 +90,18 @@ pub fn results_html(
 
 #[cfg(test)]
 mod tests {
-    use snake::{Dir, SnakeView};
-
     use super::*;
 
-    fn state(scores: &[(u32, &str, u32)]) -> SnakeState {
-        SnakeState {
-            width: 10,
-            height: 10,
-            snakes: scores
-                .iter()
-                .map(|&(id, name, score)| SnakeView {
-                    player: PlayerId(id),
-                    name: name.into(),
-                    body: vec![],
-                    dir: Dir::Up,
-                    alive: false,
-                    score,
-                    respawn_in: 0,
-                })
-                .collect(),
-            food: vec![],
-        }
+    fn state(scores: &[(u32, &str, i64)]) -> Vec<PlayerRow> {
+        scores
+            .iter()
+            .map(|&(id, name, score)| PlayerRow {
+                player: PlayerId(id),
+                name: name.into(),
+                score,
+                out: false,
+            })
+            .collect()
     }
 
     #[test]
@@ -180,7 +150,7 @@ mod tests {
     #[test]
     fn results_list_scores_best_first_with_ties_by_name() {
         let s = state(&[(1, "cy", 3), (2, "ann", 7), (3, "bo", 3)]);
-        let names: Vec<&str> = standings(&s).iter().map(|r| r.name).collect();
+        let names: Vec<&str> = standings(&s).iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["ann", "bo", "cy"]);
     }
 
@@ -193,7 +163,12 @@ mod tests {
                 winner,
             })
         };
-        let html = results_html(ended(Some(PlayerId(2))), Some(&s), Some(PlayerId(1)), 15);
+        let html = results_html(
+            ended(Some(PlayerId(2))),
+            Some(&s[..]),
+            Some(PlayerId(1)),
+            15,
+        );
         assert_eq!(
             html,
             "<h2>Round over</h2><p class=\"winner\">&lt;ann&gt; wins!</p><ol>\
@@ -201,11 +176,16 @@ mod tests {
              <li class=\"me\"><span>cy</span><b>3</b></li></ol>\
              <p class=\"next\">Next round in 5 s</p>"
         );
-        let mine = results_html(ended(Some(PlayerId(2))), Some(&s), Some(PlayerId(2)), 15);
+        let mine = results_html(
+            ended(Some(PlayerId(2))),
+            Some(&s[..]),
+            Some(PlayerId(2)),
+            15,
+        );
         assert!(mine.contains("You win!"), "{mine}");
-        let tie = results_html(ended(None), Some(&s), None, 15);
+        let tie = results_html(ended(None), Some(&s[..]), None, 15);
         assert!(tie.contains("It's a tie!"), "{tie}");
         let running = Some(MatchPhase::Running { ticks_left: 9 });
-        assert_eq!(results_html(running, Some(&s), None, 15), "");
+        assert_eq!(results_html(running, Some(&s[..]), None, 15), "");
     }
 }

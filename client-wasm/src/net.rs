@@ -255,9 +255,6 @@ mod tests {
             endpoint("http:", "127.0.0.1:8080"),
             "ws://127.0.0.1:8080/ws"
         );
-        assert_eq!(
-            endpoint("https:", "snake.example"),
-            "wss://snake.example/ws"
-        );
+        assert_eq!(endpoint("https:", "play.example"), "wss://play.example/ws");
     }
 }

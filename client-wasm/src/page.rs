@@ -4,24 +4,30 @@
 //! players can read.
 
 use netcode::{MatchPhase, PlayerId, Role};
-use snake::SnakeState;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     CanvasRenderingContext2d, Document, HtmlButtonElement, HtmlCanvasElement, HtmlElement,
     HtmlInputElement, Window,
 };
 
-use crate::{hud, runtime::Phase, saved};
+use crate::{frontend::PlayerRow, hud, runtime::Phase, saved};
 
 /// Every element the client touches, looked up once.
 #[derive(Debug)]
 pub struct Page {
+    /// The browser window.
     pub window: Window,
+    /// The page.
     pub document: Document,
+    /// `<body>`, which carries the `data-state` JSON.
     pub body: HtmlElement,
+    /// `#board`, the game's canvas.
     pub canvas: HtmlCanvasElement,
+    /// Its 2D context.
     pub ctx: CanvasRenderingContext2d,
+    /// `#lobby`, the form shown outside a room.
     pub lobby: HtmlElement,
+    /// `#name`, the player's name.
     pub name: HtmlInputElement,
     /// Quick play, or with an invitation, play in that room.
     pub play: HtmlButtonElement,
@@ -276,7 +282,7 @@ impl Page {
         show_html(
             &self.results,
             &mut self.shown.results,
-            hud::results_html(phase, view.latest.map(|(_, s)| s), view.me, view.tick_rate),
+            hud::results_html(phase, view.players, view.me, view.tick_rate),
         );
         let state = view.state_json();
         if state != self.shown.state {
@@ -288,11 +294,14 @@ impl Page {
     }
 }
 
-/// What the page shows, gathered from the session each frame.
+/// What the page shows, gathered from the session and the game's frontend each frame.
 #[derive(Debug)]
 pub struct View<'a> {
+    /// Where the session is.
     pub phase: &'a Phase,
+    /// Page time, ms.
     pub now: f64,
+    /// The player, once seated.
     pub me: Option<PlayerId>,
     /// Playing or watching, once welcomed.
     pub role: Option<Role>,
@@ -300,12 +309,20 @@ pub struct View<'a> {
     pub code: Option<&'a str>,
     /// Whether that room is private.
     pub private: bool,
+    /// Round-trip time to the server.
     pub rtt_ms: Option<f64>,
+    /// The room's tick rate.
     pub tick_rate: u16,
-    pub latest: Option<(u64, &'a SnakeState)>,
+    /// The newest snapshot's tick, while playing.
+    pub tick: Option<u64>,
+    /// The players of the newest snapshot ([`crate::Frontend::players`]), while playing.
+    pub players: Option<&'a [PlayerRow]>,
+    /// The game's line for the player ([`crate::Frontend::banner`]).
+    pub game_banner: &'a str,
+    /// The game's members of `data-state` ([`crate::Frontend::state_json`]).
+    pub game_json: &'a str,
+    /// Why the session last stopped or what it waits for.
     pub notice: Option<&'a str>,
-    /// The heading the own snake is drawn with: the server's, or a predicted turn.
-    pub shown: Option<snake::Dir>,
     /// The room's round phase.
     pub match_phase: Option<MatchPhase>,
 }
@@ -342,9 +359,9 @@ impl View<'_> {
         if let Some(rtt) = self.rtt_ms {
             parts.push(format!("ping {rtt:.0} ms"));
         }
-        if let Some((tick, state)) = self.latest {
+        if let (Some(tick), Some(players)) = (self.tick, self.players) {
             parts.push(format!("tick {tick}"));
-            let players = state.snakes.len();
+            let players = players.len();
             parts.push(format!(
                 "{players} player{}",
                 if players == 1 { "" } else { "s" }
@@ -354,29 +371,28 @@ impl View<'_> {
     }
 
     fn scoreboard_html(&self) -> String {
-        let Some((_, state)) = self.latest else {
+        let Some(players) = self.players else {
             return String::new();
         };
-        let mut snakes: Vec<_> = state.snakes.iter().collect();
-        crate::sort_small(&mut snakes, |a, b| {
+        let mut rows: Vec<&PlayerRow> = players.iter().collect();
+        crate::sort_small(&mut rows, |a, b| {
             b.score.cmp(&a.score).then(a.player.cmp(&b.player))
         });
-        snakes
-            .iter()
+        rows.iter()
             .take(10)
-            .map(|s| {
+            .map(|row| {
                 let mut class = Vec::new();
-                if Some(s.player) == self.me {
+                if Some(row.player) == self.me {
                     class.push("me");
                 }
-                if !s.alive {
+                if row.out {
                     class.push("dead");
                 }
                 format!(
                     "<li class=\"{}\"><span>{}</span><b>{}</b></li>",
                     class.join(" "),
-                    escape(&s.name),
-                    s.score
+                    escape(&row.name),
+                    row.score
                 )
             })
             .collect()
@@ -425,40 +441,17 @@ impl View<'_> {
             {
                 String::new()
             }
-            Phase::Playing => {
-                let mine = self
-                    .latest
-                    .zip(self.me)
-                    .and_then(|((_, s), me)| s.snake(me));
-                match mine {
-                    Some(s) if !s.alive && s.respawn_in > 0 => format!(
-                        "You crashed! Back in {:.1} s",
-                        f64::from(s.respawn_in) / f64::from(self.tick_rate.max(1))
-                    ),
-                    Some(s) if !s.alive => "Waiting for a free spot…".into(),
-                    _ => String::new(),
-                }
-            }
+            Phase::Playing => self.game_banner.to_owned(),
         }
     }
 
-    /// `{"phase":…,"tick":…,"me":…,"snakes":…,"alive":…,"dir":…,"shown":…,"round":…,
-    /// "role":…,"code":…}`, for tests and tools: `dir` is the server's heading of the own
-    /// snake, `shown` the predicted one drawn, `role` `"player"` or `"spectator"` once
+    /// `{"phase":…,"tick":…,"me":…,"players":…,"round":…,"role":…,"code":…}` and the
+    /// game's own members, for tests and tools: `role` is `"player"` or `"spectator"` once
     /// welcomed, `code` the room's code.
     pub fn state_json(&self) -> String {
-        let tick = self.latest.map_or(0, |(t, _)| t);
-        let snakes = self.latest.map_or(0, |(_, s)| s.snakes.len());
-        let mine = self
-            .latest
-            .zip(self.me)
-            .and_then(|((_, s), me)| s.snake(me));
+        let tick = self.tick.unwrap_or(0);
+        let players = self.players.map_or(0, <[PlayerRow]>::len);
         let me = self.me.map_or("null".to_owned(), |p| p.0.to_string());
-        let alive = mine.is_some_and(|s| s.alive);
-        let dir = mine.map_or("null".to_owned(), |s| format!("\"{:?}\"", s.dir));
-        let shown = self
-            .shown
-            .map_or("null".to_owned(), |d| format!("\"{d:?}\""));
         let round = match self.match_phase {
             None => "null",
             Some(MatchPhase::Waiting { .. }) => "\"waiting\"",
@@ -476,37 +469,28 @@ impl View<'_> {
             .code
             .map_or("null".to_owned(), |c| format!("\"{}\"", escape(c)));
         format!(
-            "{{\"phase\":\"{}\",\"tick\":{tick},\"me\":{me},\"snakes\":{snakes},\"alive\":{alive},\"dir\":{dir},\"shown\":{shown},\"round\":{round},\"role\":{role},\"code\":{code}}}",
-            self.phase.name()
+            "{{\"phase\":\"{}\",\"tick\":{tick},\"me\":{me},\"players\":{players},\"round\":{round},\"role\":{role},\"code\":{code}{}}}",
+            self.phase.name(),
+            self.game_json
         )
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use snake::{Cell, Dir, SnakeView};
-
     use super::*;
 
-    fn state() -> SnakeState {
-        let view = |id: u32, name: &str, score: u32, alive: bool| SnakeView {
+    fn players() -> Vec<PlayerRow> {
+        let row = |id: u32, name: &str, score: i64, out: bool| PlayerRow {
             player: PlayerId(id),
             name: name.into(),
-            body: if alive { vec![Cell::new(3, 3)] } else { vec![] },
-            dir: Dir::Left,
-            alive,
             score,
-            respawn_in: if alive { 0 } else { 15 },
+            out,
         };
-        SnakeState {
-            width: 64,
-            height: 48,
-            snakes: vec![view(1, "ann", 2, true), view(2, "<b>bo</b>", 5, false)],
-            food: vec![],
-        }
+        vec![row(1, "ann", 2, false), row(2, "<b>bo</b>", 5, true)]
     }
 
-    fn view<'a>(phase: &'a Phase, state: &'a SnakeState, me: u32) -> View<'a> {
+    fn view<'a>(phase: &'a Phase, players: &'a [PlayerRow], me: u32) -> View<'a> {
         View {
             phase,
             now: 0.0,
@@ -516,32 +500,34 @@ mod tests {
             private: false,
             rtt_ms: Some(12.4),
             tick_rate: 15,
-            latest: Some((40, state)),
+            tick: Some(40),
+            players: Some(players),
+            game_banner: "",
+            game_json: r#","alive":true"#,
             notice: None,
-            shown: Some(Dir::Up),
             match_phase: Some(MatchPhase::Running { ticks_left: 9 }),
         }
     }
 
     #[test]
     fn the_state_attribute_is_json_for_tests() {
-        let s = state();
+        let p = players();
         assert_eq!(
-            view(&Phase::Playing, &s, 1).state_json(),
-            r#"{"phase":"playing","tick":40,"me":1,"snakes":2,"alive":true,"dir":"Left","shown":"Up","round":"running","role":"player","code":"K7QX"}"#
+            view(&Phase::Playing, &p, 1).state_json(),
+            r#"{"phase":"playing","tick":40,"me":1,"players":2,"round":"running","role":"player","code":"K7QX","alive":true}"#
         );
     }
 
     #[test]
-    fn a_spectator_has_no_snake_and_says_it_is_watching() {
-        let s = state();
-        let mut v = view(&Phase::Playing, &s, 1);
+    fn a_spectator_has_no_player_and_says_it_is_watching() {
+        let p = players();
+        let mut v = view(&Phase::Playing, &p, 1);
         v.me = None;
         v.role = Some(Role::Spectator);
-        v.shown = None;
+        v.game_json = "";
         assert_eq!(
             v.state_json(),
-            r#"{"phase":"playing","tick":40,"me":null,"snakes":2,"alive":false,"dir":null,"shown":null,"round":"running","role":"spectator","code":"K7QX"}"#
+            r#"{"phase":"playing","tick":40,"me":null,"players":2,"round":"running","role":"spectator","code":"K7QX"}"#
         );
         assert_eq!(v.place(), "Watching K7QX");
         assert_eq!(v.banner(), "Watching room K7QX");
@@ -556,14 +542,14 @@ mod tests {
 
     #[test]
     fn a_private_room_offers_its_code_to_invite_with() {
-        let s = state();
-        let mut v = view(&Phase::Playing, &s, 1);
+        let p = players();
+        let mut v = view(&Phase::Playing, &p, 1);
         assert_eq!(v.place(), "Room K7QX");
         assert_eq!(v.invite_code(), None, "public rooms are found in the lobby");
         v.private = true;
         assert_eq!(v.place(), "Private room K7QX");
         assert_eq!(v.invite_code(), Some("K7QX"));
-        let lobby = view(&Phase::Lobby, &s, 1);
+        let lobby = view(&Phase::Lobby, &p, 1);
         assert_eq!(lobby.place(), "");
     }
 
@@ -578,21 +564,23 @@ mod tests {
             private: false,
             rtt_ms: None,
             tick_rate: 15,
-            latest: None,
+            tick: None,
+            players: None,
+            game_banner: "",
+            game_json: "",
             notice: None,
-            shown: None,
             match_phase: None,
         };
         assert_eq!(
             v.state_json(),
-            r#"{"phase":"lobby","tick":0,"me":null,"snakes":0,"alive":false,"dir":null,"shown":null,"round":null,"role":null,"code":null}"#
+            r#"{"phase":"lobby","tick":0,"me":null,"players":0,"round":null,"role":null,"code":null}"#
         );
     }
 
     #[test]
     fn the_scoreboard_ranks_by_score_and_escapes_names() {
-        let s = state();
-        let html = view(&Phase::Playing, &s, 1).scoreboard_html();
+        let p = players();
+        let html = view(&Phase::Playing, &p, 1).scoreboard_html();
         assert!(
             html.starts_with("<li class=\"dead\"><span>&lt;b&gt;bo&lt;/b&gt;</span><b>5</b></li>"),
             "{html}"
@@ -604,19 +592,11 @@ mod tests {
     }
 
     #[test]
-    fn a_dead_player_is_told_when_it_comes_back() {
-        let s = state();
-        assert_eq!(
-            view(&Phase::Playing, &s, 2).banner(),
-            "You crashed! Back in 1.0 s"
-        );
-        assert_eq!(view(&Phase::Playing, &s, 1).banner(), "");
-    }
-
-    #[test]
-    fn no_respawn_is_promised_while_the_world_is_frozen() {
-        let s = state();
-        let mut v = view(&Phase::Playing, &s, 2);
+    fn the_game_speaks_while_the_world_moves_and_is_quiet_while_frozen() {
+        let p = players();
+        let mut v = view(&Phase::Playing, &p, 2);
+        v.game_banner = "You crashed!";
+        assert_eq!(v.banner(), "You crashed!");
         v.match_phase = Some(MatchPhase::Ended {
             ticks_left: 30,
             winner: None,
@@ -628,9 +608,9 @@ mod tests {
 
     #[test]
     fn the_status_line_shows_state_ping_tick_and_players() {
-        let s = state();
+        let p = players();
         assert_eq!(
-            view(&Phase::Playing, &s, 1).status_line(),
+            view(&Phase::Playing, &p, 1).status_line(),
             "playing · ping 12 ms · tick 40 · 2 players"
         );
     }

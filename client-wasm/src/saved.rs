@@ -5,7 +5,7 @@ use netcode::{ResumeToken, valid_room_code};
 use web_sys::Window;
 
 /// Where the seat to resume is kept in `sessionStorage`.
-pub const SEAT_KEY: &str = "snake.seat";
+pub const SEAT_KEY: &str = "netcode.seat";
 
 /// A seat this tab held: enough to ask for it back after a reload.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,6 @@
 #![expect(clippy::expect_used, reason = "a test fails at the failing step")]
 
 use client_wasm::{
-    controls::key_dir,
     net::{Connection, endpoint},
     now,
     runtime::{Env, Phase, Session},
@@ -13,7 +12,7 @@ use client_wasm::{
 use snake::{Dir, Snake};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{KeyboardEvent, KeyboardEventInit, WebSocket};
+use web_sys::WebSocket;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -91,27 +90,6 @@ async fn a_refused_connection_is_retried_with_backoff_and_said_on_screen() {
         );
         pause(20).await;
         session.update();
-    }
-}
-
-#[wasm_bindgen_test]
-fn real_keyboard_events_map_to_directions() {
-    let event = |code: &str, key: &str| -> KeyboardEvent {
-        let init = KeyboardEventInit::new();
-        init.set_code(code);
-        init.set_key(key);
-        KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
-            .expect("a keyboard event")
-    };
-    for (code, key, dir) in [
-        ("ArrowUp", "ArrowUp", Some(Dir::Up)),
-        ("KeyA", "a", Some(Dir::Left)),
-        ("KeyS", "s", Some(Dir::Down)),
-        ("ArrowRight", "ArrowRight", Some(Dir::Right)),
-        ("Enter", "Enter", None),
-    ] {
-        let event = event(code, key);
-        assert_eq!(key_dir(&event.code(), &event.key()), dir, "{code}");
     }
 }
 

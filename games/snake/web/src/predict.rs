@@ -4,16 +4,12 @@
 //! (the turn landed a tick later than predicted), the difference is blended away over a
 //! moment instead of snapping.
 
+use client_wasm::smooth::Point;
 use snake::{Cell, Dir, SnakeView};
-
-use crate::render::Point;
-
-/// How long a correction takes to fade to about a third, in ms.
-pub const CORRECTION_MS: f64 = 80.0;
 
 /// Corrections larger than this (in cells) are not smoothed: the snake respawned or
 /// something else discontinuous happened, and sliding across the board would be wrong.
-const MAX_SMOOTHED_CELLS: f64 = 2.5;
+pub const MAX_SMOOTHED_CELLS: f64 = 2.5;
 
 fn centre(cell: Cell) -> Point {
     (f64::from(cell.x) + 0.5, f64::from(cell.y) + 0.5)
@@ -62,39 +58,6 @@ pub fn own_path(
     path
 }
 
-/// Blends away the jump between what was shown and what a new server state implies.
-#[derive(Debug, Clone, Default)]
-pub struct Smoother {
-    offset: Point,
-    since: f64,
-}
-
-impl Smoother {
-    /// The offset still applied at page time `now`.
-    pub fn offset(&self, now: f64) -> Point {
-        let k = (-(now - self.since).max(0.0) / CORRECTION_MS).exp();
-        (self.offset.0 * k, self.offset.1 * k)
-    }
-
-    /// A new server state moved the predicted head from `shown` (what was on screen, with
-    /// its correction) to `predicted` (the new prediction, without one).
-    pub fn correct(&mut self, shown: Point, predicted: Point, now: f64) {
-        let offset = (shown.0 - predicted.0, shown.1 - predicted.1);
-        self.offset = if offset.0.hypot(offset.1) <= MAX_SMOOTHED_CELLS {
-            offset
-        } else {
-            (0.0, 0.0)
-        };
-        self.since = now;
-    }
-
-    /// `point` with the remaining correction added.
-    pub fn apply(&self, point: Point, now: f64) -> Point {
-        let (ox, oy) = self.offset(now);
-        (point.0 + ox, point.1 + oy)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use netcode::PlayerId;
@@ -137,28 +100,5 @@ mod tests {
     fn at_a_wall_the_head_leans_only_half_a_cell() {
         let me = view(&[(19, 5), (18, 5)], Dir::Right);
         assert_eq!(own_path(&me, Dir::Right, 1.0, 20, 20)[0], (20.0, 5.5));
-    }
-
-    #[test]
-    fn a_correction_fades_instead_of_snapping() {
-        let mut smoother = Smoother::default();
-        smoother.correct((6.5, 5.5), (5.5, 6.5), 1000.0);
-        assert_eq!(
-            smoother.apply((5.5, 6.5), 1000.0),
-            (6.5, 5.5),
-            "first frame: where it was"
-        );
-        let later = smoother.apply((5.5, 6.5), 1000.0 + 4.0 * CORRECTION_MS);
-        assert!(
-            (later.0 - 5.5).abs() < 0.05 && (later.1 - 6.5).abs() < 0.05,
-            "{later:?}"
-        );
-    }
-
-    #[test]
-    fn a_respawn_is_not_smoothed() {
-        let mut smoother = Smoother::default();
-        smoother.correct((2.5, 2.5), (30.5, 20.5), 0.0);
-        assert_eq!(smoother.offset(0.0), (0.0, 0.0));
     }
 }

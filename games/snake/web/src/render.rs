@@ -1,11 +1,14 @@
 //! Drawing snake on a 2D canvas at display refresh: interpolated snake paths, food, walls,
 //! names, with the player's own snake highlighted.
 
+use client_wasm::{
+    player_colour,
+    smooth::{Point, lerp},
+    timeline::Frame,
+};
 use netcode::PlayerId;
 use snake::{Cell, SnakeState, SnakeView};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
-
-use crate::timeline::Frame;
 
 /// Body thickness as a fraction of a cell.
 const BODY_WIDTH: f64 = 0.72;
@@ -17,15 +20,8 @@ const FOOD: &str = "#f97316";
 const OWN: &str = "#4ade80";
 const NAME: &str = "#e2e8f0";
 
-/// A point in cell units; (0.5, 0.5) is the centre of cell (0, 0).
-pub type Point = (f64, f64);
-
 fn centre(cell: Cell) -> Point {
     (f64::from(cell.x) + 0.5, f64::from(cell.y) + 0.5)
-}
-
-fn lerp(a: Point, b: Point, t: f64) -> Point {
-    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
 }
 
 /// The polyline of a snake `alpha` of the way from `from` to `to`, head first.
@@ -53,12 +49,6 @@ pub fn snake_path(from: Option<&SnakeView>, to: &SnakeView, alpha: f64) -> Vec<P
         path.push(lerp(centre(old_tail), centre(new_tail), alpha));
     }
     path
-}
-
-/// A stable colour for a player that is not us.
-pub fn player_colour(player: PlayerId) -> String {
-    let hue = (f64::from(player.0) * 137.508) % 360.0;
-    format!("hsl({hue:.0}, 70%, 62%)")
 }
 
 /// The player's own snake, drawn from a prediction rather than the interpolated past.

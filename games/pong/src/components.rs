@@ -1,0 +1,60 @@
+//! The ECS data of a pong room: one entity per seated player with the components below, and
+//! the room-wide resources (the ball among them) the systems share.
+
+use std::collections::BTreeMap;
+
+use bevy_ecs::prelude::{Component, Entity, Resource};
+use netcode::PlayerId;
+
+use crate::protocol::{BallView, Motion, Side};
+use crate::rng::SplitMix64;
+use crate::rules::PongRules;
+
+/// Who holds this paddle.
+#[derive(Component, Debug, Clone)]
+pub(crate) struct Player {
+    pub(crate) id: PlayerId,
+    pub(crate) name: String,
+}
+
+/// A paddle: the end it defends and its centre, in units from the top wall.
+#[derive(Component, Debug, Clone, Copy)]
+pub(crate) struct Paddle {
+    pub(crate) side: Side,
+    pub(crate) y: u16,
+}
+
+/// What the player holds; the paddle moves by it every tick until the next input.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub(crate) struct Held(pub(crate) Motion);
+
+/// Points won this round.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub(crate) struct Score(pub(crate) u32);
+
+/// The room's rules, fixed when the room is built.
+#[derive(Resource, Debug, Clone)]
+pub(crate) struct Rules(pub(crate) PongRules);
+
+/// The room's random stream.
+#[derive(Resource, Debug, Clone)]
+pub(crate) struct Rng(pub(crate) SplitMix64);
+
+/// The one ball, exactly as clients see it.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub(crate) struct Ball(pub(crate) BallView);
+
+/// The next serve: ticks until it (0 while the ball is in play) and the end it goes to.
+#[derive(Resource, Debug, Clone, Copy)]
+pub(crate) struct Serve {
+    pub(crate) in_ticks: u16,
+    pub(crate) toward: Side,
+}
+
+/// Schedule runs since the room was built.
+#[derive(Resource, Debug, Clone, Copy, Default)]
+pub(crate) struct Tick(pub(crate) u64);
+
+/// Each seated player's entity, ordered by player id so snapshots are sorted.
+#[derive(Resource, Debug, Clone, Default)]
+pub(crate) struct Roster(pub(crate) BTreeMap<PlayerId, Entity>);

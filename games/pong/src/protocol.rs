@@ -1,0 +1,216 @@
+//! Pong's wire types, defined once: the input a client sends and the state every client
+//! receives each tick.
+//!
+//! Everything is an integer in court units (see [`Court`]), so states compare exactly and
+//! deltas rebuild them bit for bit. The codec writes integers as varints: velocities,
+//! motions and scores take one byte each, positions three.
+
+use netcode::PlayerId;
+use serde::{Deserialize, Serialize};
+
+/// What a player holds down: the paddle keeps moving this way every tick until the next
+/// input changes it. `y` grows downward, so [`Motion::Up`] decreases it.
+#[derive(
+    Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
+pub enum Motion {
+    /// Toward `y = 0`.
+    Up,
+    /// Held still.
+    #[default]
+    Stop,
+    /// Toward `y = height`.
+    Down,
+}
+
+impl Motion {
+    /// Every motion, in a fixed order.
+    pub const ALL: [Motion; 3] = [Motion::Up, Motion::Stop, Motion::Down];
+
+    /// The sign of the paddle's `y` velocity: -1, 0 or 1.
+    pub const fn sign(self) -> i8 {
+        match self {
+            Motion::Up => -1,
+            Motion::Stop => 0,
+            Motion::Down => 1,
+        }
+    }
+}
+
+/// Which end of the court a paddle defends.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Side {
+    /// The end at `x = 0`; the first player to join takes it.
+    Left,
+    /// The end at `x = width`.
+    Right,
+}
+
+impl Side {
+    /// Both sides, left first: the order seats are handed out in.
+    pub const ALL: [Side; 2] = [Side::Left, Side::Right];
+
+    /// The other end.
+    pub const fn opposite(self) -> Side {
+        match self {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
+        }
+    }
+
+    /// The sign of `x` velocity that moves toward this end: -1 for left, 1 for right.
+    pub const fn sign(self) -> i8 {
+        match self {
+            Side::Left => -1,
+            Side::Right => 1,
+        }
+    }
+}
+
+/// One player's command: what they now hold. The game's [`netcode::Game::Input`].
+///
+/// Clients send it when it changes, not every tick; the server keeps applying the latest.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PongInput {
+    /// The held motion.
+    pub motion: Motion,
+}
+
+/// The court's fixed geometry and the numbers a client needs to draw and predict (with
+/// [`crate::physics::step_ball`], the server's own ball physics), all in court units (`x`
+/// from the left end, `y` from the top wall) and ticks. The same for a room's whole life;
+/// see [`crate::PongRules`] for each field.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Court {
+    /// Length of the court from end to end, in units.
+    pub width: u16,
+    /// Height of the court from the top wall to the bottom wall, in units.
+    pub height: u16,
+    /// Thickness of a paddle along `x`, in units.
+    pub paddle_width: u16,
+    /// Length of a paddle along `y`, in units.
+    pub paddle_height: u16,
+    /// Gap between an end line and the back of its paddle, in units.
+    pub paddle_inset: u16,
+    /// How far a held paddle moves per tick, in units.
+    pub paddle_speed: u16,
+    /// Half the side of the square ball, in units.
+    pub ball_radius: u16,
+    /// Horizontal speed the ball gains per paddle hit, in units per tick.
+    pub speedup: u16,
+    /// The horizontal speed hits stop adding to, in units per tick.
+    pub max_speed: u16,
+    /// Vertical speed off a paddle's very tip, as a percentage of the horizontal speed.
+    pub max_slope_pct: u16,
+    /// Points that win the round (the ball is no longer served); 0 for no limit.
+    pub points_to_win: u16,
+}
+
+impl Court {
+    /// The `x` of the face `side`'s paddle turns toward the centre, where the ball's
+    /// leading edge meets it.
+    pub fn face(&self, side: Side) -> i64 {
+        let from_end = i64::from(self.paddle_inset) + i64::from(self.paddle_width);
+        match side {
+            Side::Left => from_end,
+            Side::Right => i64::from(self.width) - from_end,
+        }
+    }
+
+    /// The lowest and highest `y` a paddle's centre may take, so that it stays on the court.
+    pub fn paddle_range(&self) -> (u16, u16) {
+        let half = self.paddle_height / 2;
+        let low = half.min(self.height / 2);
+        (low, self.height.saturating_sub(half).max(low))
+    }
+
+    /// The lowest and highest `y` the ball's centre may take between the walls.
+    pub fn ball_range(&self) -> (i64, i64) {
+        let r = i64::from(self.ball_radius);
+        let low = r.min(i64::from(self.height / 2));
+        (low, (i64::from(self.height) - r).max(low))
+    }
+
+    /// The centre of the court, where the ball is served from.
+    pub fn centre(&self) -> (u16, u16) {
+        (self.width / 2, self.height / 2)
+    }
+}
+
+/// The ball as clients see it: its centre and its velocity per tick. While it waits to be
+/// served it rests at the centre with zero velocity.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct BallView {
+    /// Centre, in units from the left end.
+    pub x: u16,
+    /// Centre, in units from the top wall.
+    pub y: u16,
+    /// Units moved along `x` per tick; positive toward the right end.
+    pub vx: i16,
+    /// Units moved along `y` per tick; positive downward.
+    pub vy: i16,
+}
+
+impl BallView {
+    /// The ball `steps` ticks later if nothing deflects it, or `None` if a coordinate would
+    /// leave `u16`. Constant time for any `steps`.
+    pub fn coasted(self, steps: u16) -> Option<BallView> {
+        let at = |p: u16, v: i16| {
+            let p = i64::from(p) + i64::from(v) * i64::from(steps);
+            u16::try_from(p).ok()
+        };
+        Some(BallView {
+            x: at(self.x, self.vx)?,
+            y: at(self.y, self.vy)?,
+            ..self
+        })
+    }
+
+    /// Whether the ball has no velocity (it waits to be served).
+    pub fn is_still(self) -> bool {
+        self.vx == 0 && self.vy == 0
+    }
+}
+
+/// One seated player's paddle as clients see it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct PaddleView {
+    /// Whose paddle this is.
+    pub player: PlayerId,
+    /// The player's display name, as given.
+    pub name: String,
+    /// The end it defends.
+    pub side: Side,
+    /// Its centre, in units from the top wall; within [`Court::paddle_range`].
+    pub y: u16,
+    /// What the player holds: where the paddle goes next tick, for prediction.
+    pub motion: Motion,
+    /// Points won this round.
+    pub score: u32,
+}
+
+/// The whole room as every client sees it after a tick. The game's
+/// [`netcode::Game::Snapshot`]. The tick itself travels in [`netcode::Snapshot`].
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct PongState {
+    /// The court's geometry.
+    pub court: Court,
+    /// Seated players, sorted by player id; at most one per side.
+    pub paddles: Vec<PaddleView>,
+    /// The ball.
+    pub ball: BallView,
+    /// Ticks until the ball is served and moves; 0 while it is in play.
+    pub serve_in: u16,
+}
+
+impl PongState {
+    /// The paddle of `player`, if seated.
+    pub fn paddle(&self, player: PlayerId) -> Option<&PaddleView> {
+        self.paddles.iter().find(|p| p.player == player)
+    }
+
+    /// The paddle defending `side`, if that side is taken.
+    pub fn paddle_on(&self, side: Side) -> Option<&PaddleView> {
+        self.paddles.iter().find(|p| p.side == side)
+    }
+}
