@@ -59,11 +59,7 @@ fn toolkit_crates_never_name_a_game() {
             let text = text.to_lowercase();
             // `pong::`, not `pong`: the protocol has its own ping and pong.
             for game in ["snake", "pong::"] {
-                assert!(
-                    !text.contains(game),
-                    "{} names {game}",
-                    path.display()
-                );
+                assert!(!text.contains(game), "{} names {game}", path.display());
             }
         }
     }
