@@ -1,6 +1,6 @@
-//! The load generator: N snake bots over real WebSockets, each steering with
-//! [`snake::bot::choose`], measuring input latency, bandwidth and connection losses, and
-//! optionally the server's CPU and memory and its own tick figures.
+//! The load generator: N bots of any [`Bot`] game over real WebSockets, each answering
+//! every snapshot with [`Bot::bot_input`], measuring input latency, bandwidth and
+//! connection losses, and optionally the server's CPU and memory and its own tick figures.
 //!
 //! Input latency runs from sending an input to receiving the first snapshot whose `ack`
 //! covers it, so it includes the wait for the next tick: about one tick interval is the
@@ -23,9 +23,8 @@ use std::{
     time::Duration,
 };
 
-use netcode::link::LinkProfile;
+use netcode::{Bot, link::LinkProfile};
 use serde::Serialize;
-use snake::{Snake, SnakeInput, bot};
 use tokio::time::{Instant, sleep_until, timeout};
 
 pub use self::{
@@ -324,8 +323,9 @@ fn split_url(url: &str) -> Result<(&str, &str), LoadgenError> {
     Ok((authority, path))
 }
 
-/// Runs the plan to completion and reports.
-pub async fn run(plan: Plan, live: Arc<Live>) -> Result<Report, LoadgenError> {
+/// Runs the plan to completion with bots playing `G`, which the server must be serving,
+/// and reports.
+pub async fn run<G: Bot>(plan: Plan, live: Arc<Live>) -> Result<Report, LoadgenError> {
     let (authority, path) = split_url(&plan.url)?;
     let (authority, path) = (authority.to_owned(), path.to_owned());
     let relay = match plan.link {
@@ -366,7 +366,7 @@ pub async fn run(plan: Plan, live: Arc<Live>) -> Result<Report, LoadgenError> {
         let full = plan.is_full(i);
         bots.push(tokio::spawn(async move {
             sleep_until(started + offset).await;
-            play(&url, &format!("bot-{i}"), duration, full, &live).await
+            play::<G>(&url, &format!("bot-{i}"), duration, full, &live).await
         }));
     }
     let mut results = Vec::with_capacity(bots.len());
@@ -464,9 +464,16 @@ fn report(plan: &Plan, live: &Live, results: Vec<BotResult>) -> Report {
     }
 }
 
-/// One bot: connect, steer on every snapshot until `duration` has passed, leave. A `full`
-/// bot never acknowledges, so the server sends it every snapshot whole.
-async fn play(url: &str, name: &str, duration: Duration, full: bool, live: &Live) -> BotResult {
+/// One bot: connect, answer every snapshot with [`Bot::bot_input`] until `duration` has
+/// passed, leave. A `full` bot never acknowledges, so the server sends it every snapshot
+/// whole.
+async fn play<G: Bot>(
+    url: &str,
+    name: &str,
+    duration: Duration,
+    full: bool,
+    live: &Live,
+) -> BotResult {
     let mut result = BotResult {
         full,
         ..BotResult::default()
@@ -475,7 +482,7 @@ async fn play(url: &str, name: &str, duration: Duration, full: bool, live: &Live
         ack: !full,
         ..Options::default()
     };
-    let mut client = match Client::<Snake>::connect_with(url, name, options).await {
+    let mut client = match Client::<G>::connect_with(url, name, options).await {
         Ok(client) => client,
         Err(e) => {
             tracing::warn!(name, error = %e, "bot could not join");
@@ -492,7 +499,7 @@ async fn play(url: &str, name: &str, duration: Duration, full: bool, live: &Live
     };
     let joined = Instant::now();
     let end = joined + duration;
-    let mut pending: VecDeque<(u32, snake::Dir, Instant)> = VecDeque::new();
+    let mut pending: VecDeque<(u32, G::Input, Instant)> = VecDeque::new();
     let mut last_tick = None;
     let lost = loop {
         let snapshot = tokio::select! {
@@ -519,23 +526,17 @@ async fn play(url: &str, name: &str, duration: Duration, full: bool, live: &Live
                 .push(u32::try_from((now - sent).as_micros()).unwrap_or(u32::MAX));
             pending.pop_front();
         }
-        let Some(view) = snapshot.state.snake(me) else {
+        let sent = pending.back().map(|(_, input, _)| input);
+        let Some(input) = G::bot_input(&snapshot.state, me, sent) else {
             continue;
         };
-        let Some(dir) = bot::choose(&snapshot.state, me) else {
-            continue;
-        };
-        let heading = pending.back().map_or(view.dir, |&(_, dir, _)| dir);
-        if dir == heading {
-            continue;
-        }
-        match client.send_input(SnakeInput { dir }).await {
+        match client.send_input(input.clone()).await {
             Ok(seq) => {
                 live.inputs.fetch_add(1, Relaxed);
                 if pending.len() == MAX_PENDING_INPUTS {
                     pending.pop_front();
                 }
-                pending.push_back((seq, dir, now));
+                pending.push_back((seq, input, now));
             }
             Err(e) => break Some(e),
         }

@@ -6,9 +6,9 @@
 
 use std::collections::HashMap;
 
-use netcode::{Body, PlayerId, RoomId, ServerMsg, Snapshot, codec};
+use netcode::{Body, Bot, PlayerId, RoomId, ServerMsg, Snapshot, codec};
 use server::bench::Rooms;
-use snake::{Snake, SnakeDelta, SnakeInput, SnakeRules, SnakeState, bot};
+use snake::{Snake, SnakeDelta, SnakeRules, SnakeState};
 
 /// Rooms of bots, stepped by hand.
 #[derive(Debug)]
@@ -61,18 +61,16 @@ impl TickRig {
             let Some(state) = self.rooms.state(room) else {
                 continue;
             };
-            let (Some(view), Some(dir)) = (state.snake(player), bot::choose(state, player)) else {
-                continue;
-            };
-            if dir != view.dir {
-                inputs.push((player, dir));
+            // The previous turn was consumed by the tick just run: nothing is pending.
+            if let Some(input) = Snake::bot_input(state, player, None) {
+                inputs.push((player, input));
             }
         }
-        for (player, dir) in inputs {
+        for (player, input) in inputs {
             let seq = self.seqs.entry(player).or_insert(0);
             *seq += 1;
             let seq = *seq;
-            self.rooms.input(player, seq, SnakeInput { dir });
+            self.rooms.input(player, seq, input);
         }
         self.rooms.ack_newest();
     }

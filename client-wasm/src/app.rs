@@ -445,6 +445,7 @@ impl<F: Frontend> App<F> {
         self.remember_place();
         self.refresh_lists(now);
         self.page.fit_canvas();
+        self.frontend.update(&mut self.session, now);
         self.frontend
             .draw(&self.page.canvas, &self.page.ctx, &self.session, now);
         let playing = *self.session.phase() == Phase::Playing;

@@ -37,6 +37,14 @@ pub trait Frontend: 'static {
         let _ = (touch, session);
     }
 
+    /// Once per display frame at page time `now` (ms), after the session took in what
+    /// arrived and before drawing: for inputs that depend on time or on the newest state
+    /// rather than on an event, such as a held control the server should hear again once
+    /// the world moves, or a finger resting on the board. The default does nothing.
+    fn update(&mut self, session: &mut Session<Self::Game>, now: f64) {
+        let _ = (session, now);
+    }
+
     /// Draws one display frame on the board at page time `now` (ms). The canvas's backing
     /// store already matches its displayed size at the screen's pixel density. Draw from
     /// [`Session::timeline`]: its `frame(now)` gives the two snapshots to interpolate

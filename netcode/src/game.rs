@@ -69,6 +69,14 @@ pub trait Game: Send + Sync + 'static {
     /// Every player's score in the current round, for the results and the winner.
     fn scores(&self, world: &mut World) -> Vec<(PlayerId, i64)>;
 
+    /// Whether the running round is decided before its time is up, checked after every
+    /// tick of a running round (such as a player reaching the winning score). The round
+    /// then ends as if its time had run out. The default never ends a round early.
+    fn round_over(&self, world: &mut World) -> bool {
+        let _ = world;
+        false
+    }
+
     /// The room's state after a schedule run.
     fn snapshot(&self, world: &mut World) -> Self::Snapshot;
 

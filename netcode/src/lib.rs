@@ -1,10 +1,14 @@
 //! The toolkit core shared by servers and browser clients: wire protocol, codec, the game
-//! contract and fixed-step clock logic.
+//! and bot contracts, and fixed-step clock logic.
 //!
 //! This crate does no I/O and names no game. A game plugs in by implementing [`Game`]; the
-//! server runtime and the browser client are generic over it. Everything here builds for
-//! native targets and for `wasm32-unknown-unknown`.
+//! server runtime and the browser client are generic over it; one that also implements
+//! [`Bot`] can be played by computer players (the load generator's bots, tests). Everything
+//! here builds for native targets and for `wasm32-unknown-unknown`.
 
+#![deny(missing_docs)]
+
+pub mod bot;
 pub mod clock;
 pub mod close;
 pub mod codec;
@@ -13,6 +17,7 @@ pub mod game;
 pub mod link;
 pub mod protocol;
 
+pub use bot::Bot;
 pub use close::CloseReason;
 pub use delta::{DeltaError, Reconstructor, TickState};
 pub use game::{Game, Message, RoomSettings};

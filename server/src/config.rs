@@ -9,9 +9,10 @@ use clap::Args;
 /// binary exposes every field as `--flag` and `GAME_*` environment variable.
 #[derive(Debug, Clone, Args)]
 pub struct Config {
-    /// Directory of the built browser client, served at `/`.
-    #[arg(long = "www", env = "GAME_WWW", default_value = "www/dist")]
-    pub www: PathBuf,
+    /// Directory of the built browser client, served at `/`. Defaults to the game's own
+    /// (see `--game`); a server given none serves no client.
+    #[arg(long = "www", env = "GAME_WWW")]
+    pub www: Option<PathBuf>,
 
     /// Simulation ticks per second for every room. Defaults to the game's own rate.
     #[arg(long, env = "GAME_TICK_RATE")]
@@ -116,8 +117,10 @@ pub struct Config {
     pub tick_phases: u32,
 
     /// The results database (SQLite); `:memory:` keeps results only while the server runs.
-    #[arg(long, env = "GAME_DB", default_value = "game.db")]
-    pub db: String,
+    /// Defaults to the game's own (see `--game`); a server given none keeps results in
+    /// memory.
+    #[arg(long, env = "GAME_DB")]
+    pub db: Option<String>,
 
     /// Players needed in a room before a round counts down.
     #[arg(long, env = "GAME_MIN_PLAYERS", default_value_t = 2)]
@@ -164,7 +167,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            www: PathBuf::from("www/dist"),
+            www: None,
             tick_rate: None,
             room_capacity: None,
             max_rooms: 1_000,
@@ -186,7 +189,7 @@ impl Default for Config {
             sim_queue: 8_192,
             delta_max_age: 32,
             tick_phases: 8,
-            db: "game.db".into(),
+            db: None,
             min_players: 2,
             countdown: Duration::from_secs(3),
             round_length: Duration::from_secs(120),
@@ -215,7 +218,7 @@ impl Config {
     /// The same configuration with results kept in memory, for tests and throwaway servers.
     pub fn in_memory(self) -> Config {
         Config {
-            db: ":memory:".into(),
+            db: Some(":memory:".into()),
             ..self
         }
     }

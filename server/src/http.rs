@@ -40,18 +40,22 @@ use crate::{ConnectionPermit, Shared, session};
 
 /// Every route of the server.
 pub(crate) fn router<G: Game>(shared: Arc<Shared<G>>) -> Router {
-    let client = ServeDir::new(&shared.config.www)
-        .append_index_html_on_directories(true)
-        .fallback(get(client_missing));
-    Router::new()
+    let router = Router::new()
         .route("/ws", get(upgrade::<G>))
         .route("/healthz", get(healthz::<G>))
         .route("/metrics", get(metrics::<G>))
         .route("/api/rooms", get(rooms::<G>))
         .route("/api/leaderboard", get(leaderboard::<G>))
-        .route("/api/rounds", get(rounds::<G>))
-        .fallback_service(client)
-        .with_state(shared)
+        .route("/api/rounds", get(rounds::<G>));
+    let router = match &shared.config.www {
+        Some(www) => router.fallback_service(
+            ServeDir::new(www)
+                .append_index_html_on_directories(true)
+                .fallback(get(client_missing)),
+        ),
+        None => router.fallback(client_missing),
+    };
+    router.with_state(shared)
 }
 
 async fn metrics<G: Game>(State(shared): State<Arc<Shared<G>>>) -> impl IntoResponse {
@@ -117,7 +121,8 @@ async fn client_missing() -> impl IntoResponse {
         Html(
             "<!doctype html><title>client not built</title>\
              <p>The browser client has not been built into this server's <code>--www</code> \
-             directory. Run the README's play command, which builds it.</p>",
+             directory, or the server has none. Run the README's play command, which builds \
+             it.</p>",
         ),
     )
 }

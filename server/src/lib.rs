@@ -9,6 +9,8 @@
 //!                               (per connection)  ◀──watch<Bytes>──  (all rooms' Worlds)
 //! ```
 
+#![deny(missing_docs)]
+
 mod admission;
 #[doc(hidden)]
 pub mod bench;
@@ -121,7 +123,7 @@ pub async fn run<G: Game>(
         (Some(cert), Some(key)) => Some(tls::acceptor(cert, key)?),
         _ => None,
     };
-    let (store, store_thread) = store::Store::open(&config.db)?;
+    let (store, store_thread) = store::Store::open(config.db.as_deref().unwrap_or(":memory:"))?;
     let limits = sim::SimLimits {
         max_rooms: config.max_rooms,
         max_spectators: config.max_spectators,

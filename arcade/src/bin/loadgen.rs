@@ -1,5 +1,6 @@
-//! The `loadgen` binary: starts snake bots against a server, shows progress on stderr and
-//! prints a report (one JSON line with `--json`, the last line of stdout) when they are done.
+//! The `loadgen` binary: starts bots of the game `--game` names against a server, shows
+//! progress on stderr and prints a report (one JSON line with `--json`, the last line of
+//! stdout) when they are done.
 
 #![expect(
     clippy::print_stdout,
@@ -10,13 +11,18 @@
 use std::{sync::Arc, sync::atomic::Ordering::Relaxed, time::Duration};
 
 use anyhow::bail;
-use arcade::loadgen::{self, Live, Plan};
+use arcade::{
+    games::GameName,
+    loadgen::{self, Live, Plan},
+};
 use clap::Parser;
 use netcode::link::LinkProfile;
+use snake::Snake;
 use tokio::time::{Instant, interval};
 use tracing_subscriber::EnvFilter;
 
-/// Plays snake with many bots over real WebSockets and measures the server.
+/// Plays a game (snake unless `--game` says otherwise) with many bots over real WebSockets
+/// and measures the server.
 ///
 /// To get exactly R rooms of P players, give `--rooms R --players-per-room P` and start the
 /// server with `--room-capacity P`: the server fills one room before opening the next.
@@ -26,6 +32,9 @@ struct Cli {
     /// The server's WebSocket endpoint.
     #[arg(long, default_value = "ws://127.0.0.1:8080/ws")]
     url: String,
+    /// The game the bots play; the server must be serving the same one.
+    #[arg(long, env = "GAME_NAME", value_enum, default_value_t)]
+    game: GameName,
     /// Bots to start.
     #[arg(long, default_value_t = 10, conflicts_with = "rooms")]
     clients: usize,
@@ -133,7 +142,10 @@ async fn main() -> anyhow::Result<()> {
 
     let live = Arc::new(Live::default());
     let started = Instant::now();
-    let mut run = tokio::spawn(loadgen::run(plan.clone(), live.clone()));
+    let mut run = match cli.game {
+        GameName::Snake => tokio::spawn(loadgen::run::<Snake>(plan.clone(), live.clone())),
+        GameName::Pong => tokio::spawn(loadgen::run::<pong::Pong>(plan.clone(), live.clone())),
+    };
     let mut ticker = interval(Duration::from_secs(1));
     ticker.tick().await;
     let (mut snapshots, mut inputs) = (0, 0);

@@ -1,21 +1,29 @@
 //! The `server` binary: parses flags, sets up logging, binds, and hands over to
-//! [`server::run`] with snake as the game. Ctrl-C or SIGTERM shuts it down cleanly.
+//! [`server::run`] with the game `--game` names. Ctrl-C or SIGTERM shuts it down cleanly.
 
 use std::net::SocketAddr;
 
 use anyhow::Context as _;
+use arcade::games::GameName;
 use clap::Parser;
-use snake::{Snake, SnakeRules};
+use netcode::Game;
+use snake::Snake;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-/// Serves multiplayer snake: the browser client at `/`, the game at `/ws`.
+/// Serves a multiplayer game (snake unless `--game` says otherwise): the browser client at
+/// `/`, the game at `/ws`.
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Cli {
     /// Address to listen on.
     #[arg(long, env = "GAME_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+
+    /// The game to serve. Unless given, `--www` and `--db` are the game's own: snake's are
+    /// `www/dist` and `game.db`, pong's `www/dist-pong` and `pong.db`.
+    #[arg(long, env = "GAME_NAME", value_enum, default_value_t)]
+    game: GameName,
 
     #[command(flatten)]
     config: server::Config,
@@ -29,12 +37,24 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let cli = Cli::parse();
-    let game = Snake {
-        rules: SnakeRules::default(),
-    };
+    let config = cli.game.fill_defaults(cli.config);
     let listener = TcpListener::bind(cli.addr)
         .await
         .with_context(|| format!("cannot listen on {}", cli.addr))?;
+    match cli.game {
+        GameName::Snake => serve(listener, config, Snake::default()).await?,
+        GameName::Pong => serve(listener, config, pong::Pong::default()).await?,
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Runs `game` on `listener` until a signal, then drains.
+async fn serve<G: Game>(
+    listener: TcpListener,
+    config: server::Config,
+    game: G,
+) -> Result<(), server::Error> {
     let shutdown = async {
         shutdown_signal().await;
         tracing::info!("finishing running rounds; signal again to stop at once");
@@ -45,9 +65,7 @@ async fn main() -> anyhow::Result<()> {
             std::process::exit(130);
         });
     };
-    server::run(listener, cli.config, game, shutdown).await?;
-    tracing::info!("stopped");
-    Ok(())
+    server::run(listener, config, game, shutdown).await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

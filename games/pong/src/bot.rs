@@ -17,6 +17,15 @@ use crate::protocol::{Court, Motion, PaddleView, PongInput, PongState, Side};
 /// within this many ticks (half a second at 30 Hz).
 pub const REACTION_TICKS: i64 = 15;
 
+/// Pong's bots hold what [`choose`] says, and say so only when it changes.
+impl netcode::Bot for crate::Pong {
+    fn bot_input(state: &PongState, me: PlayerId, sent: Option<&PongInput>) -> Option<PongInput> {
+        let held = sent.map_or(state.paddle(me)?.motion, |input| input.motion);
+        let input = choose(state, me);
+        (input.motion != held).then_some(input)
+    }
+}
+
 /// What `me` should hold now. [`Motion::Stop`] if `me` has no paddle.
 pub fn choose(state: &PongState, me: PlayerId) -> PongInput {
     let Some(paddle) = state.paddle(me) else {

@@ -168,6 +168,16 @@ impl Game for Pong {
         scores
     }
 
+    /// Someone reached [`PongRules::points_to_win`](crate::PongRules::points_to_win).
+    fn round_over(&self, world: &mut World) -> bool {
+        let target = rules_of(world, self).points_to_win;
+        target > 0
+            && world
+                .query::<&Score>()
+                .iter(world)
+                .any(|s| s.0 >= u32::from(target))
+    }
+
     fn snapshot(&self, world: &mut World) -> PongState {
         let rules = rules_of(world, self);
         let entities: Vec<_> = world

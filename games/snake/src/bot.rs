@@ -7,13 +7,17 @@
 //! space. It treats every body as fixed except its own tail, which is sure to move on;
 //! predicting where other bodies will have moved tested worse, since it invites tight
 //! squeezes past other snakes.
+//!
+//! [`Snake`]'s [`Bot`] implementation wraps [`choose`] for generic bot runners such as the
+//! load generator.
 
 use std::collections::VecDeque;
 
-use netcode::PlayerId;
+use netcode::{Bot, PlayerId};
 
 use crate::board::Board;
-use crate::protocol::{Cell, Dir, SnakeState};
+use crate::game::Snake;
+use crate::protocol::{Cell, Dir, SnakeInput, SnakeState};
 
 /// The most cells one flood fill counts when measuring the space behind a move, in cells.
 /// Bounds the cost of a choice to a few hundred cell visits per candidate.
@@ -96,6 +100,22 @@ pub fn choose(state: &SnakeState, me: PlayerId) -> Option<Dir> {
         .iter()
         .max_by_key(|m| (m.space, m.dir == snake.dir))
         .map(|m| m.dir)
+}
+
+impl Bot for Snake {
+    /// A turn to [`choose`]'s heading, unless `me` is dead or not in the room, or the snake
+    /// already heads that way: the heading is the one in `sent` if a turn is on its way,
+    /// else the one `state` shows.
+    fn bot_input(
+        state: &SnakeState,
+        me: PlayerId,
+        sent: Option<&SnakeInput>,
+    ) -> Option<SnakeInput> {
+        let view = state.snake(me)?;
+        let dir = choose(state, me)?;
+        let heading = sent.map_or(view.dir, |input| input.dir);
+        (dir != heading).then_some(SnakeInput { dir })
+    }
 }
 
 /// Flags every cell: bodies, food, and cells other heads could enter next tick.

@@ -123,8 +123,9 @@ impl Seat {
 pub struct RoundResult {
     /// The room's code.
     pub room: String,
-    /// When the round started and ended.
+    /// When the round started.
     pub started_at: SystemTime,
+    /// When it ended.
     pub ended_at: SystemTime,
     /// How long it ran, in game time.
     pub duration: Duration,
@@ -137,7 +138,9 @@ pub struct RoundResult {
 /// One player's result in a round.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlayerResult {
+    /// The player's name.
     pub name: String,
+    /// Their score in the round.
     pub score: i64,
 }
 
@@ -299,6 +302,15 @@ impl<G: Game> Room<G> {
         if runs {
             self.schedule.run(&mut self.world);
         }
+        // A game may decide its round early (someone reached the winning score).
+        let phase = match phase {
+            MatchPhase::Running { .. } if game.round_over(&mut self.world) => {
+                let (phase, result) = self.finish_round(game, rules, tick);
+                out.result = Some(result);
+                phase
+            }
+            phase => phase,
+        };
         self.phase = phase;
         self.tick = tick;
         self.broadcast(game, &mut out);

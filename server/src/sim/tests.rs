@@ -70,6 +70,10 @@ impl Game for Sum {
             .map(|(p, s)| (*p, *s))
             .collect()
     }
+    /// A sum of 1,000 wins at once.
+    fn round_over(&self, world: &mut World) -> bool {
+        world.resource::<Sums>().0.values().any(|s| *s >= 1_000)
+    }
     fn diff(_base: &State, next: &State) -> State {
         next.clone()
     }
@@ -490,6 +494,34 @@ fn rounds() -> MatchRules {
         min_players: 2,
         ..free_play()
     }
+}
+
+#[test]
+fn a_round_the_game_decides_early_ends_at_once_with_its_winner() {
+    let (mut sim, _) = sim_with(10, rounds(), None);
+    let mut a = ask_as(&mut sim, "ann", Join::Quick, None).unwrap();
+    let b = ask_as(&mut sim, "bo", Join::Quick, None).unwrap();
+    let pb = player(&b);
+    sim.step();
+    while !matches!(latest(&mut a).phase, MatchPhase::Running { .. }) {
+        sim.step();
+    }
+    assert_eq!(latest(&mut a).phase, MatchPhase::Running { ticks_left: 3 });
+    sim.handle(Command::Input {
+        player: pb,
+        seq: 1,
+        input: 1_000,
+    });
+    sim.step();
+    assert_eq!(
+        latest(&mut a).phase,
+        MatchPhase::Ended {
+            ticks_left: 2,
+            winner: Some(pb)
+        },
+        "ended with two of its three ticks left"
+    );
+    assert_eq!(sim.metrics.rounds.load(Relaxed), 1);
 }
 
 #[test]

@@ -1,7 +1,8 @@
-//! End to end in real browsers: the client Trunk built into www/dist, loaded from the real
-//! server by headless Chromium sessions driven through chromedriver. One test plays a quick
-//! match between two browsers; another shares a private room by link, watches it by code,
-//! resumes a seat across a reload, and reads the lobby and the leaderboard.
+//! End to end in real browsers: the clients Trunk built into www/dist (snake) and
+//! www/dist-pong (pong), loaded from the real server by headless Chromium sessions driven
+//! through chromedriver. One test plays a quick match of snake between two browsers; another
+//! shares a private room by link, watches it by code, resumes a seat across a reload, and
+//! reads the lobby and the leaderboard; a third plays pong (`pong.rs`).
 //!
 //! Needs Chromium, chromedriver and the built client, so it runs only with the `browser`
 //! feature: `trunk build && cargo test -p tests --features browser --test browser` (scripts/test
@@ -16,6 +17,7 @@
 
 mod driver;
 mod page;
+mod pong;
 
 use std::{
     path::{Path, PathBuf},
@@ -64,7 +66,7 @@ async fn two_browsers_share_a_match_steer_and_see_a_player_leave() {
     std::fs::create_dir_all(&out).expect("create target/e2e");
 
     let config = server::Config {
-        www,
+        www: Some(www),
         // A closed page's snake goes after the grace period; keep it short here.
         reconnect_grace: Duration::from_secs(1),
         drain_timeout: Duration::from_secs(1),
@@ -77,24 +79,8 @@ async fn two_browsers_share_a_match_steer_and_see_a_player_leave() {
     let a = Page::open(&mut driver, "A").await;
     let b = Page::open(&mut driver, "B").await;
 
-    // The match runs in its own task so that a failure anywhere in it still leaves this
-    // function able to report what both pages showed before failing the test.
-    let outcome = tokio::spawn(tokio::time::timeout(
-        TEST_DEADLINE,
-        play(url, a.clone(), b.clone(), out),
-    ))
-    .await;
-    match outcome {
-        Ok(Ok(())) => a.close().await,
-        Ok(Err(_)) => {
-            report(&[&a, &b]).await;
-            panic!("the match did not finish within {TEST_DEADLINE:?}");
-        }
-        Err(failure) => {
-            report(&[&a, &b]).await;
-            std::panic::resume_unwind(failure.into_panic());
-        }
-    }
+    supervise("the match", &[&a, &b], play(url, a.clone(), b.clone(), out)).await;
+    a.close().await;
     drop(driver);
     server.stop().await.expect("the server shuts down cleanly");
 }
@@ -136,7 +122,7 @@ async fn a_private_room_is_shared_by_link_watched_by_code_and_resumed_after_a_re
     std::fs::create_dir_all(&out).expect("create target/e2e");
 
     let config = server::Config {
-        www,
+        www: Some(www),
         // Short rounds, so one ends (results, leaderboard) within the test.
         countdown: Duration::from_secs(1),
         round_length: Duration::from_secs(4),
@@ -161,22 +147,12 @@ async fn a_private_room_is_shared_by_link_watched_by_code_and_resumed_after_a_re
     let b = Page::open(&mut driver, "B").await;
     let c = Page::open(&mut driver, "C").await;
 
-    let outcome = tokio::spawn(tokio::time::timeout(
-        TEST_DEADLINE,
+    supervise(
+        "the private room test",
+        &[&a, &b, &c],
         share_watch_and_resume(url, a.clone(), b.clone(), c.clone(), out),
-    ))
+    )
     .await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(_)) => {
-            report(&[&a, &b, &c]).await;
-            panic!("the private room test did not finish within {TEST_DEADLINE:?}");
-        }
-        Err(failure) => {
-            report(&[&a, &b, &c]).await;
-            std::panic::resume_unwind(failure.into_panic());
-        }
-    }
     bot.abort();
     drop(driver);
     server.stop().await.expect("the server shuts down cleanly");
@@ -387,6 +363,23 @@ fn quarter_turn(dir: &str, other_way: bool) -> (&'static str, Key) {
     options[usize::from(other_way)]
 }
 
+/// Runs `test` (`what`, for messages) in its own task within [`TEST_DEADLINE`], so that a
+/// failure anywhere in it still leaves the caller able to report what every page showed
+/// before failing the test.
+async fn supervise(what: &str, pages: &[&Page], test: impl Future<Output = ()> + Send + 'static) {
+    match tokio::spawn(tokio::time::timeout(TEST_DEADLINE, test)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(_)) => {
+            report(pages).await;
+            panic!("{what} did not finish within {TEST_DEADLINE:?}");
+        }
+        Err(failure) => {
+            report(pages).await;
+            std::panic::resume_unwind(failure.into_panic());
+        }
+    }
+}
+
 /// Prints each page's state and browser console, for a failed run.
 async fn report(pages: &[&Page]) {
     for page in pages {
@@ -409,15 +402,21 @@ async fn report(pages: &[&Page]) {
     }
 }
 
-/// The folder the server serves at `/`: the client built into www/dist, or `$E2E_WWW`.
+/// The folder the server serves at `/`: snake's client built into www/dist, or `$E2E_WWW`.
 fn built_client() -> PathBuf {
-    let www = std::env::var_os("E2E_WWW")
+    built("E2E_WWW", "www/dist", "trunk build")
+}
+
+/// A built client: the folder `$variable` names, else `default` in the workspace, which
+/// `build` (run in the workspace root) makes.
+fn built(variable: &str, default: &str, build: &str) -> PathBuf {
+    let www = std::env::var_os(variable)
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join("www/dist"));
+        .unwrap_or_else(|| workspace().join(default));
     assert!(
         www.join("index.html").is_file(),
-        "{} has no index.html: build the client first with `trunk build` in the workspace \
-         root (scripts/test builds it before running this test)",
+        "{} has no index.html: build the client first with `{build}` in the workspace root \
+         (scripts/test builds it before running this test)",
         www.display()
     );
     www

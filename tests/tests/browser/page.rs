@@ -82,6 +82,17 @@ impl State {
         self.0["code"].as_str()
     }
 
+    /// A member of the state by name, `null` if absent: the game's own members (pong's
+    /// `paddles`, `y`, `motion`, `held`).
+    pub(crate) fn get(&self, member: &str) -> &Value {
+        &self.0[member]
+    }
+
+    /// How many players the last snapshot held (any game).
+    pub(crate) fn players(&self) -> Option<u64> {
+        self.0["players"].as_u64()
+    }
+
     /// Whether the page is in room `code` as `role`, seeing `snakes` snakes.
     pub(crate) fn in_room(&self, code: &str, role: &str, snakes: u64) -> bool {
         self.playing_with(snakes) && self.code() == Some(code) && self.role() == Some(role)
@@ -236,15 +247,36 @@ impl Page {
     /// Presses and releases `key` as real keyboard input, delivered to `#board` if it can
     /// take focus and to the document otherwise.
     pub(crate) async fn press(&self, key: Key) {
+        self.focus_board().await;
+        let keys = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: key.into() })
+            .then(KeyAction::Up { value: key.into() });
+        self.command("press a key", self.client.perform_actions(keys))
+            .await;
+    }
+
+    /// Gives the board the keyboard, so keys go to the game rather than a field.
+    async fn focus_board(&self) {
         let focus = "const board = document.getElementById('board');
                      if (board && board.tabIndex >= 0) { board.focus(); }
                      else if (document.activeElement) { document.activeElement.blur(); }";
         self.command("focus #board", self.client.execute(focus, vec![]))
             .await;
-        let keys = KeyActions::new("keyboard".to_owned())
-            .then(KeyAction::Down { value: key.into() })
-            .then(KeyAction::Up { value: key.into() });
-        self.command("press a key", self.client.perform_actions(keys))
+    }
+
+    /// Holds `key` down (on the board, as `press` does) until [`Page::release`].
+    pub(crate) async fn hold(&self, key: Key) {
+        self.focus_board().await;
+        let keys =
+            KeyActions::new("keyboard".to_owned()).then(KeyAction::Down { value: key.into() });
+        self.command("hold a key", self.client.perform_actions(keys))
+            .await;
+    }
+
+    /// Lets go of a key held with [`Page::hold`].
+    pub(crate) async fn release(&self, key: Key) {
+        let keys = KeyActions::new("keyboard".to_owned()).then(KeyAction::Up { value: key.into() });
+        self.command("release a key", self.client.perform_actions(keys))
             .await;
     }
 

@@ -227,7 +227,7 @@ async fn hostile_connections_do_not_disturb_playing_bots() {
         ramp: Duration::from_millis(200),
         ..Plan::default()
     };
-    let bots = tokio::spawn(loadgen::run(plan, Arc::new(Live::default())));
+    let bots = tokio::spawn(loadgen::run::<Snake>(plan, Arc::new(Live::default())));
 
     // Two hundred attackers, all at once.
     let attacks: Vec<_> = Attack::ALL
@@ -319,7 +319,7 @@ async fn a_client_that_stops_reading_is_closed_as_too_slow() {
         duration: Duration::from_secs(8),
         ..Plan::default()
     };
-    let bots = tokio::spawn(loadgen::run(plan, Arc::new(Live::default())));
+    let bots = tokio::spawn(loadgen::run::<Snake>(plan, Arc::new(Live::default())));
     let mut ws = narrow_socket(&server).await;
     ws.send(hello("lazy")).await.expect("hello");
     let too_slow = format!(

@@ -29,7 +29,7 @@ async fn bots_play_a_match_without_losing_a_connection() {
         ramp: Duration::from_millis(100),
         ..Plan::default()
     };
-    let report = within(loadgen::run(plan, Arc::new(Live::default())))
+    let report = within(loadgen::run::<Snake>(plan, Arc::new(Live::default())))
         .await
         .unwrap();
     assert_eq!(
@@ -74,7 +74,7 @@ async fn one_run_reports_full_and_delta_bots_apart_with_the_servers_usage() {
         server_pid: Some(std::process::id()),
         ..Plan::default()
     };
-    let report = within(loadgen::run(plan, Arc::new(Live::default())))
+    let report = within(loadgen::run::<Snake>(plan, Arc::new(Live::default())))
         .await
         .unwrap();
     assert_eq!(

@@ -247,7 +247,7 @@ async fn play_a_round(server: &TestServer) -> (SnakeClient, SnakeClient) {
 async fn results_survive_a_server_restart() {
     let db = TempDb::new("restart");
     let config = server::Config {
-        db: db.path(),
+        db: Some(db.path()),
         ..config()
     };
     let server = start(config.clone()).await;
@@ -270,7 +270,7 @@ async fn results_survive_a_server_restart() {
 async fn drain_finishes_the_running_round_records_it_then_closes_with_1001() {
     let db = TempDb::new("drain");
     let config = server::Config {
-        db: db.path(),
+        db: Some(db.path()),
         round_length: Duration::from_secs(2),
         ..config()
     };

@@ -476,6 +476,12 @@ async fn http_endpoints_answer() {
     }
     let (status, _) = server.get("/ws").await;
     assert_eq!(status, 426, "a plain GET on /ws asks for an upgrade");
+    let (status, page) = server.get("/").await;
+    assert_eq!(
+        status, 404,
+        "a server without a client directory serves none"
+    );
+    assert!(page.contains("client not built"), "{page}");
 }
 
 #[tokio::test]

@@ -66,6 +66,19 @@ fn toolkit_crates_never_name_a_game() {
 }
 
 #[test]
+fn the_native_client_and_load_generator_never_name_a_game() {
+    let arcade = workspace().join("arcade/src");
+    let mut files = vec![arcade.join("client.rs"), arcade.join("loadgen.rs")];
+    rust_files(&arcade.join("loadgen"), &mut files);
+    for path in files {
+        let text = fs::read_to_string(&path).unwrap().to_lowercase();
+        for game in ["snake", "pong::"] {
+            assert!(!text.contains(game), "{} names {game}", path.display());
+        }
+    }
+}
+
+#[test]
 fn only_the_codec_names_bincode() {
     for crate_dir in [
         "netcode",

@@ -1,8 +1,8 @@
 //! The bot brain: it survives far better than chance and never reverses.
 
-use netcode::PlayerId;
+use netcode::{Bot, PlayerId};
 use snake::testing::Stepper;
-use snake::{Dir, SnakeRules, SnakeState, SplitMix64, bot};
+use snake::{Dir, Snake, SnakeInput, SnakeRules, SnakeState, SplitMix64, bot};
 
 use crate::{bare_room, c, p};
 
@@ -113,4 +113,41 @@ fn choose_returns_none_for_dead_or_absent_players() {
     let state = room.step();
     assert_eq!(bot::choose(&state, p(1)), None);
     assert_eq!(bot::choose(&state, p(99)), None);
+}
+
+#[test]
+fn a_bot_turns_where_choose_points() {
+    let mut room = bare_room(&[1]);
+    room.place(p(1), &[c(10, 10), c(9, 10), c(8, 10)], Dir::Right);
+    room.set_food(&[c(10, 7)]);
+    let state = room.state();
+    let up = Some(SnakeInput { dir: Dir::Up });
+    assert_eq!(Snake::bot_input(&state, p(1), None), up);
+    // A different turn on its way is no reason to keep quiet.
+    let right = SnakeInput { dir: Dir::Right };
+    assert_eq!(Snake::bot_input(&state, p(1), Some(&right)), up);
+}
+
+#[test]
+fn a_bot_does_not_repeat_a_heading_it_has_or_has_sent() {
+    let mut room = bare_room(&[1]);
+    room.place(p(1), &[c(10, 10), c(9, 10), c(8, 10)], Dir::Right);
+    room.set_food(&[c(14, 10)]);
+    let state = room.state();
+    assert_eq!(bot::choose(&state, p(1)), Some(Dir::Right));
+    assert_eq!(Snake::bot_input(&state, p(1), None), None);
+
+    room.set_food(&[c(10, 7)]);
+    let state = room.state();
+    let up = SnakeInput { dir: Dir::Up };
+    assert_eq!(Snake::bot_input(&state, p(1), Some(&up)), None);
+}
+
+#[test]
+fn a_bot_sends_nothing_for_dead_or_absent_players() {
+    let mut room = bare_room(&[1]);
+    room.place(p(1), &[c(0, 5), c(1, 5), c(2, 5)], Dir::Left);
+    let state = room.step();
+    assert_eq!(Snake::bot_input(&state, p(1), None), None);
+    assert_eq!(Snake::bot_input(&state, p(99), None), None);
 }

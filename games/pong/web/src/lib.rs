@@ -1,0 +1,432 @@
+//! Pong in the browser: the [`client_wasm::Frontend`] for pong, which Trunk builds with
+//! `www/pong/index.html`. Held keys and a finger become the paddle's [`Motion`], the own
+//! paddle is predicted at the present while the other paddle and the ball are interpolated,
+//! and the page is told the score.
+//!
+//! Everything else (the connection, reconnects, acknowledgements, the lobby, rounds and the
+//! page around the board) is the toolkit's.
+//!
+//! # Held controls and frozen worlds
+//!
+//! What the keys and finger hold is tracked in every phase, but an input goes out only
+//! when it differs from what the server will apply (the last input sent until it is
+//! acknowledged, then the newest state's own paddle) and the world moves. During a
+//! countdown or the results nothing is sent; the server keeps what a player held across a
+//! round start, so at the first key or touch event after the world starts moving the held
+//! motion is compared and sent if it differs. A key held down through the countdown needs
+//! no new press: the browser's auto-repeat keydowns are such events, arriving every few
+//! tens of ms. (A frontend hook with `&mut Session` only runs on events, so a change made
+//! during a frozen phase waits for the next one.)
+//!
+//! # Touch
+//!
+//! A finger above the own paddle (as drawn) holds [`Motion::Up`], below it
+//! [`Motion::Down`], on it [`Motion::Stop`], re-evaluated whenever the finger moves;
+//! lifting it stops the paddle. Like a held key, a finger resting above the paddle keeps it
+//! moving (to the wall) until it moves or lifts: the toolkit calls the frontend on touch
+//! events only.
+
+#![deny(missing_docs)]
+
+pub mod controls;
+pub mod interpolate;
+pub mod predict;
+pub mod render;
+
+use client_wasm::{Frontend, PlayerRow, Touch, runtime::Session, smooth::Smoother};
+use netcode::PlayerId;
+use pong::{Motion, Pong, PongInput, PongState, Side};
+use wasm_bindgen::{JsValue, prelude::wasm_bindgen};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::{
+    controls::{Controls, Sent, expected, key_of, to_send, touch_motion},
+    predict::{MAX_SMOOTHED_UNITS, predict_y},
+    render::{Letterbox, Own},
+};
+
+/// Entry point: called by the generated JS once the module is loaded.
+#[wasm_bindgen(start)]
+pub fn start() -> Result<(), JsValue> {
+    client_wasm::run(PongFrontend::default())
+}
+
+/// Pong's part of the browser client.
+#[derive(Debug)]
+pub struct PongFrontend {
+    /// What the keys and the finger hold.
+    controls: Controls,
+    /// The last input sent, until the server acknowledges it.
+    sent: Option<Sent>,
+    /// The highest acknowledgement seen: one lower than it means a new connection, whose
+    /// sequence numbers start again, so [`Self::sent`] is stale.
+    ack_seen: u32,
+    /// Blends away mispredictions of the own paddle.
+    smoother: Smoother,
+    /// The own paddle's centre as last drawn, and the server tick its prediction started
+    /// from.
+    shown: Option<(u64, f64)>,
+    /// The board, kept from the first frame, to map touches to court units.
+    canvas: Option<HtmlCanvasElement>,
+    /// Where a finger rests on the board (page point), so the paddle stops when it
+    /// reaches the finger even if the finger does not move.
+    finger: Option<(f64, f64)>,
+}
+
+impl Default for PongFrontend {
+    fn default() -> Self {
+        PongFrontend {
+            controls: Controls::default(),
+            sent: None,
+            ack_seen: 0,
+            smoother: Smoother::new(MAX_SMOOTHED_UNITS),
+            shown: None,
+            canvas: None,
+            finger: None,
+        }
+    }
+}
+
+impl PongFrontend {
+    /// Forgets the input sent on a previous connection (the acknowledgement went back).
+    fn notice_ack(&mut self, ack: u32) {
+        if ack < self.ack_seen {
+            self.sent = None;
+        }
+        self.ack_seen = ack;
+    }
+
+    /// The motion the server will apply to the own paddle once what was sent arrives.
+    fn expected(&self, session: &Session<Pong>, server: Option<Motion>) -> Motion {
+        expected(self.sent, session.ack(), server)
+    }
+
+    /// Sends what the controls hold if the server does not already expect it and the
+    /// world moves.
+    fn sync(&mut self, session: &mut Session<Pong>) {
+        self.notice_ack(session.ack());
+        let Some(me) = session.me() else { return };
+        let server = session
+            .timeline()
+            .latest()
+            .and_then(|(_, state)| state.paddle(me))
+            .map(|paddle| paddle.motion);
+        let expected = self.expected(session, server);
+        let Some(motion) = to_send(self.controls.held(), expected, session.world_moves()) else {
+            return;
+        };
+        if let Some(seq) = session.send_input(PongInput { motion }) {
+            self.sent = Some(Sent { seq, motion });
+        }
+    }
+
+    /// What a finger at page point (`x`, `y`) asks of the own paddle, if seated.
+    fn finger(&self, x: f64, y: f64, session: &Session<Pong>) -> Option<Motion> {
+        let me = session.me()?;
+        let (_, state) = session.timeline().latest()?;
+        let paddle = state.paddle(me)?;
+        let rect = self.canvas.as_ref()?.get_bounding_client_rect();
+        let view = Letterbox::fit(rect.width(), rect.height(), &state.court);
+        let (_, court_y) = view.to_court((x - rect.left(), y - rect.top()));
+        let paddle_y = self.shown.map_or(f64::from(paddle.y), |(_, y)| y);
+        Some(touch_motion(court_y, paddle_y, state.court.paddle_height))
+    }
+
+    /// The own paddle at the present: the newest server state moved on by the time since
+    /// it arrived, in the motion the server will apply (none while the world is frozen),
+    /// with mispredictions blended away.
+    fn predict_own<'s>(&mut self, session: &'s Session<Pong>, now: f64) -> Option<Own<'s>> {
+        let Some(me) = session.me() else {
+            self.shown = None;
+            return None;
+        };
+        let timeline = session.timeline();
+        let Some((tick, state, paddle)) = timeline
+            .latest()
+            .and_then(|(tick, state)| Some((tick, state, state.paddle(me)?)))
+        else {
+            self.shown = None;
+            return None;
+        };
+        let motion = if session.world_moves() {
+            self.expected(session, Some(paddle.motion))
+        } else {
+            Motion::Stop
+        };
+        let ticks = (now - timeline.latest_at()) / timeline.period_ms();
+        let predicted = (0.0, predict_y(&state.court, paddle.y, motion, ticks));
+        if let Some((shown_tick, shown)) = self.shown
+            && shown_tick != tick
+        {
+            self.smoother.correct((0.0, shown), predicted, now);
+        }
+        let y = self.smoother.apply(predicted, now).1;
+        self.shown = Some((tick, y));
+        Some(Own { paddle, y })
+    }
+}
+
+/// A motion as `data-state` names it.
+fn motion_json(motion: Motion) -> &'static str {
+    match motion {
+        Motion::Up => "\"up\"",
+        Motion::Stop => "\"stop\"",
+        Motion::Down => "\"down\"",
+    }
+}
+
+/// A side as `data-state` names it.
+fn side_json(side: Side) -> &'static str {
+    match side {
+        Side::Left => "\"left\"",
+        Side::Right => "\"right\"",
+    }
+}
+
+impl Frontend for PongFrontend {
+    type Game = Pong;
+
+    fn key_down(&mut self, code: &str, key: &str, session: &mut Session<Pong>) -> bool {
+        let Some(key) = key_of(code, key) else {
+            return false;
+        };
+        self.controls.press(key);
+        self.sync(session);
+        true
+    }
+
+    fn key_up(&mut self, code: &str, key: &str, session: &mut Session<Pong>) -> bool {
+        let Some(key) = key_of(code, key) else {
+            return false;
+        };
+        self.controls.release(key);
+        self.sync(session);
+        true
+    }
+
+    fn touch(&mut self, touch: Touch, session: &mut Session<Pong>) {
+        self.finger = match touch {
+            Touch::Start { x, y } | Touch::Move { x, y } => Some((x, y)),
+            Touch::End => None,
+        };
+        let motion = self.finger.and_then(|(x, y)| self.finger(x, y, session));
+        self.controls.touch(motion);
+        self.sync(session);
+    }
+
+    /// Every frame: a resting finger is measured against the paddle again, and what is
+    /// held is sent if the server would otherwise not hear it (released during a countdown,
+    /// held since before the round began).
+    fn update(&mut self, session: &mut Session<Pong>, _now: f64) {
+        if let Some((x, y)) = self.finger {
+            let motion = self.finger(x, y, session);
+            self.controls.touch(motion);
+        }
+        self.sync(session);
+    }
+
+    fn draw(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        ctx: &CanvasRenderingContext2d,
+        session: &Session<Pong>,
+        now: f64,
+    ) {
+        if self.canvas.is_none() {
+            self.canvas = Some(canvas.clone());
+        }
+        self.notice_ack(session.ack());
+        let own = self.predict_own(session, now);
+        if let Some(frame) = session.timeline().frame(now) {
+            render::paint(canvas, ctx, &render::scene(&frame, own));
+        }
+    }
+
+    fn players(state: &PongState) -> Vec<PlayerRow> {
+        state
+            .paddles
+            .iter()
+            .map(|p| PlayerRow {
+                player: p.player,
+                name: p.name.clone(),
+                score: i64::from(p.score),
+                out: false,
+            })
+            .collect()
+    }
+
+    /// Alone: practice. A round won: who won it. Between a point and the next serve: how
+    /// long until it (tenths of a second, from whole ticks).
+    fn banner(&self, state: &PongState, me: PlayerId, tick_rate: u16) -> String {
+        if state.paddle(me).is_none() {
+            return String::new();
+        }
+        if state.paddles.len() == 1 {
+            return "Practice: waiting for an opponent".into();
+        }
+        let target = u32::from(state.court.points_to_win);
+        if let Some(winner) = state
+            .paddles
+            .iter()
+            .find(|p| target > 0 && p.score >= target)
+        {
+            return format!("{} wins the round!", winner.name);
+        }
+        if state.serve_in > 0 {
+            let tenths = (u32::from(state.serve_in) * 10).div_ceil(u32::from(tick_rate.max(1)));
+            let point = if state.paddles.iter().any(|p| p.score > 0) {
+                "Point! "
+            } else {
+                ""
+            };
+            return format!("{point}Serve in {}.{} s", tenths / 10, tenths % 10);
+        }
+        String::new()
+    }
+
+    /// `,"paddles":N,"side":…,"y":…,"motion":…,"held":…,"ball":[x,y]`:
+    ///
+    /// - `paddles`: how many are seated (0 without a state);
+    /// - `side`: the own paddle's end, `"left"` or `"right"`, `null` when not seated;
+    /// - `y`: the own paddle's centre in the newest server state, in court units (`null`);
+    /// - `motion`: what the server says the own paddle holds, `"up"`, `"stop"` or
+    ///   `"down"` (`null`);
+    /// - `held`: what this page's keys or finger hold now, sent or not (`null` when not
+    ///   seated);
+    /// - `ball`: the ball's centre in the newest server state (`null` without a state).
+    fn state_json(&self, state: Option<&PongState>, me: Option<PlayerId>) -> String {
+        let paddles = state.map_or(0, |s| s.paddles.len());
+        let mine = state.zip(me).and_then(|(s, me)| s.paddle(me));
+        let side = mine.map_or("null", |p| side_json(p.side));
+        let y = mine.map_or_else(|| "null".to_owned(), |p| p.y.to_string());
+        let motion = mine.map_or("null", |p| motion_json(p.motion));
+        let held = mine.map_or("null", |_| motion_json(self.controls.held()));
+        let ball = state.map_or_else(
+            || "null".to_owned(),
+            |s| format!("[{},{}]", s.ball.x, s.ball.y),
+        );
+        format!(
+            ",\"paddles\":{paddles},\"side\":{side},\"y\":{y},\"motion\":{motion},\"held\":{held},\"ball\":{ball}"
+        )
+    }
+
+    fn left(&mut self) {
+        *self = PongFrontend {
+            canvas: self.canvas.take(),
+            ..PongFrontend::default()
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pong::{BallView, PaddleView, PongRules};
+
+    use super::*;
+    use crate::controls::Key;
+
+    fn state(paddles: &[(u32, Side, u32)]) -> PongState {
+        PongState {
+            court: PongRules::default().court(),
+            paddles: paddles
+                .iter()
+                .map(|&(id, side, score)| PaddleView {
+                    player: PlayerId(id),
+                    name: format!("p{id}"),
+                    side,
+                    y: 476,
+                    motion: Motion::Up,
+                    score,
+                })
+                .collect(),
+            ball: BallView {
+                x: 800,
+                y: 500,
+                vx: 0,
+                vy: 0,
+            },
+            serve_in: 0,
+        }
+    }
+
+    #[test]
+    fn the_page_hears_of_both_paddles_and_their_scores() {
+        let rows = PongFrontend::players(&state(&[(1, Side::Left, 3), (2, Side::Right, 5)]));
+        let rows: Vec<(u32, &str, i64, bool)> = rows
+            .iter()
+            .map(|r| (r.player.0, r.name.as_str(), r.score, r.out))
+            .collect();
+        assert_eq!(rows, [(1, "p1", 3, false), (2, "p2", 5, false)]);
+    }
+
+    #[test]
+    fn the_state_names_the_own_paddle_what_the_server_and_the_page_hold() {
+        let mut front = PongFrontend::default();
+        front.controls.press(Key::ArrowDown);
+        let s = state(&[(1, Side::Left, 0), (2, Side::Right, 0)]);
+        assert_eq!(
+            front.state_json(Some(&s), Some(PlayerId(2))),
+            r#","paddles":2,"side":"right","y":476,"motion":"up","held":"down","ball":[800,500]"#
+        );
+        assert_eq!(
+            front.state_json(Some(&s), None),
+            r#","paddles":2,"side":null,"y":null,"motion":null,"held":null,"ball":[800,500]"#,
+            "a spectator"
+        );
+        assert_eq!(
+            front.state_json(None, None),
+            r#","paddles":0,"side":null,"y":null,"motion":null,"held":null,"ball":null"#
+        );
+    }
+
+    #[test]
+    fn the_banner_says_practice_a_win_or_the_next_serve() {
+        let front = PongFrontend::default();
+        let alone = state(&[(1, Side::Left, 0)]);
+        assert_eq!(
+            front.banner(&alone, PlayerId(1), 30),
+            "Practice: waiting for an opponent"
+        );
+        let mut rally = state(&[(1, Side::Left, 2), (2, Side::Right, 1)]);
+        assert_eq!(front.banner(&rally, PlayerId(1), 30), "");
+        rally.serve_in = 44;
+        assert_eq!(
+            front.banner(&rally, PlayerId(1), 30),
+            "Point! Serve in 1.5 s"
+        );
+        let mut first = state(&[(1, Side::Left, 0), (2, Side::Right, 0)]);
+        first.serve_in = 1;
+        assert_eq!(front.banner(&first, PlayerId(2), 30), "Serve in 0.1 s");
+        let won = state(&[(1, Side::Left, 11), (2, Side::Right, 7)]);
+        assert_eq!(front.banner(&won, PlayerId(2), 30), "p1 wins the round!");
+        assert_eq!(front.banner(&won, PlayerId(9), 30), "", "not seated");
+    }
+
+    #[test]
+    fn leaving_forgets_what_was_held_and_sent() {
+        let mut front = PongFrontend::default();
+        front.controls.press(Key::KeyW);
+        front.sent = Some(Sent {
+            seq: 3,
+            motion: Motion::Up,
+        });
+        front.shown = Some((7, 300.0));
+        front.left();
+        assert_eq!(front.controls.held(), Motion::Stop);
+        assert_eq!((front.sent, front.shown), (None, None));
+    }
+
+    #[test]
+    fn a_new_connection_forgets_the_input_sent_on_the_old_one() {
+        let mut front = PongFrontend::default();
+        front.notice_ack(6);
+        front.sent = Some(Sent {
+            seq: 7,
+            motion: Motion::Up,
+        });
+        front.notice_ack(6);
+        assert!(front.sent.is_some());
+        front.notice_ack(0);
+        assert_eq!(front.sent, None);
+    }
+}
