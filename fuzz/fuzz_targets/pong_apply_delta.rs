@@ -1,0 +1,4 @@
+//! Fuzzes pong's deltas: a baseline and a delta or a second state. The checks are `pong::fuzz::apply_delta`'s.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::apply_delta(data));

@@ -1,0 +1,4 @@
+//! Fuzzes a client message as the server reads it, for pong's input. The checks are `pong::fuzz::decode_client`'s.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::decode_client(data));

@@ -1,0 +1,4 @@
+//! Fuzzes a server message as a client reads it, for pong's state and delta. The checks are `pong::fuzz::decode_server`'s.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::decode_server(data));

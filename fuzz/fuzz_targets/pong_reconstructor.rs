@@ -1,0 +1,4 @@
+//! Fuzzes a client's `netcode::Reconstructor` for pong with a stream of server messages. The checks are `pong::fuzz::reconstructor`'s.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::reconstructor(data));
