@@ -11,20 +11,16 @@
 //! What the keys and finger hold is tracked in every phase, but an input goes out only
 //! when it differs from what the server will apply (the last input sent until it is
 //! acknowledged, then the newest state's own paddle) and the world moves. During a
-//! countdown or the results nothing is sent; the server keeps what a player held across a
-//! round start, so at the first key or touch event after the world starts moving the held
-//! motion is compared and sent if it differs. A key held down through the countdown needs
-//! no new press: the browser's auto-repeat keydowns are such events, arriving every few
-//! tens of ms. (A frontend hook with `&mut Session` only runs on events, so a change made
-//! during a frozen phase waits for the next one.)
+//! countdown or the results nothing is sent; every display frame
+//! ([`Frontend::update`]) compares again, so whatever is held when the world starts moving
+//! (or was let go while it was frozen) reaches the server within a frame.
 //!
 //! # Touch
 //!
 //! A finger above the own paddle (as drawn) holds [`Motion::Up`], below it
-//! [`Motion::Down`], on it [`Motion::Stop`], re-evaluated whenever the finger moves;
-//! lifting it stops the paddle. Like a held key, a finger resting above the paddle keeps it
-//! moving (to the wall) until it moves or lifts: the toolkit calls the frontend on touch
-//! events only.
+//! [`Motion::Down`], on it [`Motion::Stop`]. A resting finger is measured against the
+//! paddle again every frame, so the paddle stops when it reaches the finger; lifting it
+//! stops the paddle.
 
 #![deny(missing_docs)]
 
