@@ -16,6 +16,7 @@ pub mod delta;
 pub mod game;
 pub mod link;
 pub mod protocol;
+pub mod rng;
 
 pub use bot::Bot;
 pub use close::CloseReason;
@@ -25,3 +26,4 @@ pub use protocol::{
     Body, ClientMsg, GameVersion, Hello, Join, MatchPhase, PROTOCOL_VERSION, PlayerId, Rejection,
     ResumeToken, Role, RoomId, ServerMsg, Snapshot, Welcome, valid_room_code,
 };
+pub use rng::SplitMix64;

@@ -7,8 +7,8 @@ use bevy_ecs::prelude::{Component, Entity, Resource};
 use netcode::PlayerId;
 
 use crate::protocol::{BallView, Motion, Side};
-use crate::rng::SplitMix64;
 use crate::rules::PongRules;
+use netcode::SplitMix64;
 
 /// Who holds this paddle.
 #[derive(Component, Debug, Clone)]

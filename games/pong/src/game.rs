@@ -7,11 +7,11 @@ use netcode::{DeltaError, Game, PlayerId, RoomSettings};
 use crate::components::{Ball, Held, Paddle, Player, Rng, Roster, Rules, Score, Serve, Tick};
 use crate::delta::PongDelta;
 use crate::protocol::{PaddleView, PongInput, PongState, Side};
-use crate::rng::SplitMix64;
 use crate::rules::{CAPACITY, PongRules};
 use crate::systems::{
     advance_tick, count_down_serve, move_ball, move_paddles, random_side, resting,
 };
+use netcode::SplitMix64;
 
 /// Two-player pong. Every room plays by [`Pong::rules`].
 #[derive(Debug, Clone, Default)]

@@ -50,13 +50,12 @@ pub mod fuzz;
 mod game;
 pub mod physics;
 pub mod protocol;
-pub mod rng;
 pub mod rules;
 mod systems;
 pub mod testing;
 
 pub use delta::{BallChange, PaddleChange, PongDelta};
 pub use game::Pong;
+pub use netcode::SplitMix64;
 pub use protocol::{BallView, Court, Motion, PaddleView, PongInput, PongState, Side};
-pub use rng::SplitMix64;
 pub use rules::PongRules;

@@ -6,8 +6,8 @@ use bevy_ecs::prelude::{Query, Res, ResMut};
 use crate::components::{Ball, Held, Paddle, Rng, Rules, Score, Serve, Tick};
 use crate::physics::{Flight, index, step_ball};
 use crate::protocol::{BallView, Side};
-use crate::rng::SplitMix64;
 use crate::rules::PongRules;
+use netcode::SplitMix64;
 
 /// Counts the tick this schedule run produces.
 pub(crate) fn advance_tick(mut tick: ResMut<Tick>) {
@@ -102,5 +102,5 @@ fn launched(rules: &PongRules, toward: Side, rng: &mut SplitMix64) -> BallView {
 
 /// A random end for a round's first serve.
 pub(crate) fn random_side(rng: &mut SplitMix64) -> Side {
-    Side::ALL[usize::try_from(rng.below(2)).unwrap_or(0) % 2]
+    Side::ALL[rng.below(2) % 2]
 }

@@ -7,8 +7,8 @@ use bevy_ecs::prelude::{Component, Entity, Resource};
 use netcode::PlayerId;
 
 use crate::protocol::{Cell, Dir};
-use crate::rng::SplitMix64;
 use crate::rules::SnakeRules;
+use netcode::SplitMix64;
 
 /// Who plays this snake.
 #[derive(Component, Debug, Clone)]

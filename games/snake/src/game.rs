@@ -9,12 +9,12 @@ use crate::components::{
 };
 use crate::delta::SnakeDelta;
 use crate::protocol::{Dir, SnakeInput, SnakeState, SnakeView};
-use crate::rng::SplitMix64;
 use crate::rules::SnakeRules;
 use crate::systems::{
     advance_tick, apply_turns, bury_crashed, count_down_respawns, detect_collisions, move_snakes,
     place_new_snake, replenish_food, respawn_snakes,
 };
+use netcode::SplitMix64;
 
 /// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`].
 #[derive(Debug, Clone, Default)]

@@ -16,7 +16,6 @@ pub mod delta;
 pub mod fuzz;
 mod game;
 pub mod protocol;
-pub mod rng;
 pub mod rules;
 mod spawn;
 mod systems;
@@ -24,6 +23,6 @@ pub mod testing;
 
 pub use delta::SnakeDelta;
 pub use game::Snake;
+pub use netcode::SplitMix64;
 pub use protocol::{Cell, Dir, SnakeInput, SnakeState, SnakeView};
-pub use rng::SplitMix64;
 pub use rules::SnakeRules;

@@ -8,9 +8,9 @@ use std::collections::VecDeque;
 
 use crate::components::{Body, Food, Heading, Life, Rng, Roster, Rules, Score, Tick, Turns};
 use crate::protocol::Cell;
-use crate::rng::SplitMix64;
 use crate::rules::SnakeRules;
 use crate::spawn::{Spot, find_free_cell, find_spawn};
+use netcode::SplitMix64;
 
 /// Counts the tick this schedule run produces.
 pub(crate) fn advance_tick(mut tick: ResMut<Tick>) {

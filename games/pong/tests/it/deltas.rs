@@ -276,11 +276,11 @@ fn every_kind_of_change_occurs_and_applies_exactly() {
         seen.insert(format!("{what} {name}"));
     };
     for step in 0..4_000u32 {
-        let id = script.below(3);
+        let id = script.below(3) as u32;
         match script.below(60) {
             0 => room.join(p(id)),
             1 => room.leave(p(id)),
-            2..=10 => room.hold(p(id), Motion::ALL[script.below(3) as usize]),
+            2..=10 => room.hold(p(id), Motion::ALL[script.below(3)]),
             _ => {}
         }
         let state = room.state();
@@ -316,7 +316,7 @@ fn every_kind_of_change_occurs_and_applies_exactly() {
             .expect("applies");
         assert_eq!(rebuilt.state, state, "tick {tick}");
         if script.below(3) > 0 {
-            acked = acked.max(tick.saturating_sub(u64::from(script.below(4))));
+            acked = acked.max(tick.saturating_sub(script.below(4) as u64));
         }
     }
     for kind in [

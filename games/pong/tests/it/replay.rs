@@ -23,7 +23,7 @@ fn play(room_seed: u64, script_seed: u64, ticks: u64) -> Vec<PongState> {
         room.hold(p(1), bot::choose(&state, p(1)).motion);
         for id in [2, 3] {
             if script.below(8) == 0 {
-                room.hold(p(id), Motion::ALL[script.below(3) as usize]);
+                room.hold(p(id), Motion::ALL[script.below(3)]);
             }
         }
         states.push(room.step());

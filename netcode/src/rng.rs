@@ -1,10 +1,11 @@
-//! The room's only source of randomness, seeded from the room seed, so that the same seed
-//! and the same inputs replay the same match on every platform.
+//! A room's only source of randomness, for any game: a small seeded generator, so that the
+//! same seed and the same inputs replay the same game on every platform.
 
-/// SplitMix64 (Steele, Lea and Flood): a tiny, fast 64-bit generator.
+/// SplitMix64 (Steele, Lea and Flood), a tiny, fast 64-bit generator.
 ///
-/// Not cryptographic. It only has to be reproducible from a seed and varied enough to pick
-/// serve directions and angles.
+/// Not cryptographic: its output is predictable from a few values. It only has to be
+/// reproducible from a seed and good enough to scatter food, pick spawn points or serve
+/// angles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SplitMix64 {
     state: u64,
@@ -25,19 +26,24 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
-    /// A number in `0..n`, or 0 when `n` is 0, by multiply-shift of the high 32 bits. The
-    /// bias is below `n / 2^32`, nothing for the small ranges a room needs.
-    pub fn below(&mut self, n: u32) -> u32 {
+    /// A number in `0..n`, or 0 when `n` is 0. Uses the high bits by multiply-shift; the
+    /// bias is below `n / 2^32`, negligible for board-sized ranges.
+    pub fn below(&mut self, n: usize) -> usize {
+        let n = u64::try_from(n)
+            .unwrap_or(u64::MAX)
+            .min(u64::from(u32::MAX));
         let high = self.next_u64() >> 32;
-        // Both factors are below 2^32, so the product fits; the result is below `n`.
-        u32::try_from((high * u64::from(n)) >> 32).unwrap_or(0)
+        // Both factors are below 2^32, so the product fits in a u64.
+        usize::try_from((high * n) >> 32).unwrap_or(0)
     }
+}
 
+impl SplitMix64 {
     /// A number in `-spread..=spread`, each value equally likely (up to [`below`]'s bias).
     ///
     /// [`below`]: SplitMix64::below
     pub fn spread(&mut self, spread: u16) -> i32 {
-        let width = u32::from(spread) * 2 + 1;
+        let width = usize::from(spread) * 2 + 1;
         i32::try_from(self.below(width)).unwrap_or(0) - i32::from(spread)
     }
 }
@@ -56,22 +62,30 @@ mod tests {
     }
 
     #[test]
-    fn first_output_matches_the_reference() {
-        // SplitMix64 seeded with 0, from the reference implementation.
-        assert_eq!(SplitMix64::new(0).next_u64(), 0xE220_A839_7B1D_CDAF);
+    fn below_stays_in_range_and_handles_zero() {
+        let mut rng = SplitMix64::new(1);
+        assert_eq!(rng.below(0), 0);
+        for n in 1..200 {
+            assert!(rng.below(n) < n);
+        }
     }
 
     #[test]
-    fn ranges_are_respected_and_reached() {
+    fn spread_stays_in_range_and_reaches_both_ends() {
         let mut rng = SplitMix64::new(3);
-        assert_eq!(rng.below(0), 0);
         assert_eq!(rng.spread(0), 0);
         let mut seen = [false; 7];
         for _ in 0..500 {
             let v = rng.spread(3);
-            assert!((-3..=3).contains(&v));
+            assert!((-3..=3).contains(&v), "{v}");
             seen[usize::try_from(v + 3).unwrap_or(0)] = true;
         }
         assert!(seen.iter().all(|s| *s), "{seen:?}");
+    }
+
+    #[test]
+    fn first_output_matches_reference() {
+        // Reference value of SplitMix64 seeded with 0.
+        assert_eq!(SplitMix64::new(0).next_u64(), 0xE220_A839_7B1D_CDAF);
     }
 }
