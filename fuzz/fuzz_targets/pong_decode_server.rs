@@ -1,4 +1,5 @@
-//! Fuzzes a server message as a client reads it, for pong's state and delta. The checks are `pong::fuzz::decode_server`'s.
+//! Fuzzes a server message as a client reads it, for pong's state and delta. The checks are
+//! `netcode::fuzz::decode_server`'s.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::decode_server(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::run("decode_server", data));

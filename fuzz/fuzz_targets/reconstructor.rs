@@ -2,4 +2,4 @@
 //! are `snake::fuzz::reconstructor`'s.
 #![no_main]
 
-libfuzzer_sys::fuzz_target!(|data: &[u8]| snake::fuzz::reconstructor(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| snake::fuzz::run("reconstructor", data));

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod close;
 pub mod codec;
 pub mod delta;
+pub mod fuzz;
 pub mod game;
 pub mod link;
 pub mod protocol;

@@ -208,10 +208,9 @@ proptest! {
 
     #[test]
     fn no_harness_fails_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        fuzz::decode_client(&bytes);
-        fuzz::decode_server(&bytes);
-        fuzz::apply_delta(&bytes);
-        fuzz::reconstructor(&bytes);
+        for target in fuzz::TARGETS {
+            fuzz::run(target, &bytes);
+        }
     }
 
     /// Random bytes rarely decode; a valid message with a few bytes changed reaches much

@@ -188,10 +188,9 @@ proptest! {
 
     #[test]
     fn no_harness_fails_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        fuzz::decode_client(&bytes);
-        fuzz::decode_server(&bytes);
-        fuzz::apply_delta(&bytes);
-        fuzz::reconstructor(&bytes);
+        for target in fuzz::TARGETS {
+            fuzz::run(target, &bytes);
+        }
     }
 
     /// Random bytes rarely decode; a valid message with a few bytes changed reaches much
@@ -252,11 +251,14 @@ fn every_seed_passes_its_harness() {
 /// new grid and sends such a snake in full.
 #[test]
 fn fuzz_crash_a_move_off_a_shrunken_grid_is_sent_in_full() {
-    fuzz::apply_delta(&hex(
-        "3b000c0a03010270310406080607060606050101010003027036040a0709070807070703010000040270\
+    fuzz::run(
+        "apply_delta",
+        &hex(
+            "3b000c0a03010270310406080607060606050101010003027036040a0709070807070703010000040270\
          340002000001060a080b060107090402010000040a0301027031040709060906080607030101000302\
          700300030001020700000000000000",
-    ));
+        ),
+    );
 
     let snake = |body: &[(u8, u8)], dir| SnakeView {
         player: PlayerId(1),
@@ -291,14 +293,17 @@ fn fuzz_crash_a_move_off_a_shrunken_grid_is_sent_in_full() {
 /// accepted. Found by the `reconstructor` target; a snapshot that fails now changes nothing.
 #[test]
 fn fuzz_crash_a_delta_without_its_baseline_changes_nothing() {
-    fuzz::reconstructor(&hex(
-        "1d0000000101045137584b000f0107070707070707000707070707070707003f0001000302fb8403000c\
+    fuzz::run(
+        "reconstructor",
+        &hex(
+            "1d0000000101045137584b000f0107070707070707000707070707070707003f0001000302fb8403000c\
          0a030102703104040603060206010603010000020270320404010301020101010301000003027033040a\
          040a030a020a0101010007001f0001060302fb840301010306040304030303020301010101000201020100\
          000027000107030300000001050304030303020a01010100000004032307070707070707070707070707\
          003f0001000302fb8403000c0a030102703104040603060206010603010000020270320404010301020101\
          010301000003027033040a040a030a020a0101010000000403",
-    ));
+        ),
+    );
 
     let empty = SnakeState {
         width: 10,
