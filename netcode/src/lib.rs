@@ -18,6 +18,7 @@ pub mod game;
 pub mod link;
 pub mod protocol;
 pub mod rng;
+pub mod testing;
 
 pub use bot::Bot;
 pub use close::CloseReason;

@@ -2,89 +2,43 @@
 //! real [`Game`] trait the way the server runtime does, and helpers that arrange exact
 //! positions. Arranging bypasses the rules, so only tests and tools should call it.
 
-use bevy_ecs::prelude::{Schedule, World};
-use netcode::{Game, PlayerId};
+use bevy_ecs::prelude::World;
+use netcode::PlayerId;
 
-use crate::components::{Body, Food, Heading, Life, Roster, Tick, Turns};
+use crate::components::{Body, Food, Heading, Life, Roster, Turns};
 use crate::game::Snake;
-use crate::protocol::{Cell, Dir, SnakeInput, SnakeState};
+use crate::protocol::{Cell, Dir, SnakeInput};
 use crate::rules::SnakeRules;
 
-/// One room, stepped by hand: inputs are applied, then the schedule runs once, then a
-/// snapshot is taken, as the server runtime does each tick.
-pub struct Stepper {
-    /// The game, with the rules the room was built with.
-    pub game: Snake,
-    /// The room's world.
-    pub world: World,
-    /// The room's schedule.
-    pub schedule: Schedule,
+/// One room of snake, stepped by hand: the toolkit's [`netcode::testing::Stepper`]
+/// (which it derefs to, for `join`, `leave`, `step`, `state`, `tick` and the rest) with
+/// snake's own arrangements: turning, placing snakes, setting food.
+#[derive(Debug)]
+pub struct Stepper(pub netcode::testing::Stepper<Snake>);
+
+impl std::ops::Deref for Stepper {
+    type Target = netcode::testing::Stepper<Snake>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
 }
 
-impl std::fmt::Debug for Stepper {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // `Schedule` has no `Debug`; the world and tick say what matters.
-        f.debug_struct("Stepper")
-            .field("game", &self.game)
-            .field("world", &self.world)
-            .field("tick", &self.tick())
-            .finish_non_exhaustive()
+impl std::ops::DerefMut for Stepper {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
     }
 }
 
 impl Stepper {
     /// A room with `rules`, its randomness seeded by `seed`.
     pub fn new(rules: SnakeRules, seed: u64) -> Stepper {
-        let game = Snake { rules };
-        let mut world = World::new();
-        let mut schedule = Schedule::default();
-        game.build_room(&mut world, &mut schedule, seed);
-        Stepper {
-            game,
-            world,
-            schedule,
-        }
-    }
-
-    /// `player` joins, named after its id.
-    pub fn join(&mut self, player: PlayerId) {
-        let name = format!("p{}", player.0);
-        self.game.add_player(&mut self.world, player, &name);
-    }
-
-    /// `player` leaves.
-    pub fn leave(&mut self, player: PlayerId) {
-        self.game.remove_player(&mut self.world, player);
+        Stepper(netcode::testing::Stepper::new(Snake { rules }, seed))
     }
 
     /// `player` asks to turn to `dir`.
     pub fn turn(&mut self, player: PlayerId, dir: Dir) {
-        self.game
-            .apply_input(&mut self.world, player, SnakeInput { dir });
-    }
-
-    /// Runs one tick and returns the state after it.
-    pub fn step(&mut self) -> SnakeState {
-        self.schedule.run(&mut self.world);
-        self.state()
-    }
-
-    /// Runs `ticks` ticks and returns the state after the last.
-    pub fn step_n(&mut self, ticks: usize) -> SnakeState {
-        for _ in 0..ticks {
-            self.schedule.run(&mut self.world);
-        }
-        self.state()
-    }
-
-    /// The state now, as a snapshot.
-    pub fn state(&mut self) -> SnakeState {
-        self.game.snapshot(&mut self.world)
-    }
-
-    /// Schedule runs since the room was built.
-    pub fn tick(&self) -> u64 {
-        self.world.get_resource::<Tick>().map_or(0, |t| t.0)
+        self.input(player, SnakeInput { dir });
     }
 
     /// Puts `player`'s snake on `body` (head first) heading `dir`, alive, with no queued

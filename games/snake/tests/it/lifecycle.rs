@@ -120,11 +120,8 @@ fn a_new_round_resets_scores_and_puts_everyone_back_on_the_board() {
     room.set_food(&[c(6, 5)]);
     room.step();
     assert_eq!(room.state().snake(p(1)).unwrap().score, 1);
-    room.game.start_round(&mut room.world);
-    assert_eq!(
-        room.game.scores(&mut room.world),
-        vec![(p(1), 0), (p(2), 0)]
-    );
+    room.start_round();
+    assert_eq!(room.scores(), vec![(p(1), 0), (p(2), 0)]);
     let state = room.step();
     for id in [1, 2] {
         let snake = state.snake(p(id)).unwrap();
