@@ -18,6 +18,7 @@ pub mod game;
 pub mod link;
 pub mod protocol;
 pub mod rng;
+pub mod roster;
 pub mod testing;
 
 pub use bot::Bot;
@@ -29,3 +30,4 @@ pub use protocol::{
     ResumeToken, Role, RoomId, ServerMsg, Snapshot, Welcome, valid_room_code,
 };
 pub use rng::SplitMix64;
+pub use roster::Roster;

@@ -1,9 +1,7 @@
 //! The ECS data of a pong room: one entity per seated player with the components below, and
 //! the room-wide resources (the ball among them) the systems share.
 
-use std::collections::BTreeMap;
-
-use bevy_ecs::prelude::{Component, Entity, Resource};
+use bevy_ecs::prelude::{Component, Resource};
 use netcode::PlayerId;
 
 use crate::protocol::{BallView, Motion, Side};
@@ -55,6 +53,5 @@ pub(crate) struct Serve {
 #[derive(Resource, Debug, Clone, Copy, Default)]
 pub(crate) struct Tick(pub(crate) u64);
 
-/// Each seated player's entity, ordered by player id so snapshots are sorted.
-#[derive(Resource, Debug, Clone, Default)]
-pub(crate) struct Roster(pub(crate) BTreeMap<PlayerId, Entity>);
+/// Each seated player's entity, in player-id order (the toolkit's).
+pub(crate) use netcode::Roster;

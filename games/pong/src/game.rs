@@ -86,7 +86,7 @@ impl Game for Pong {
         let Some(roster) = world.get_resource::<Roster>() else {
             return;
         };
-        if roster.0.contains_key(&player) {
+        if roster.contains(player) {
             return;
         }
         let mut paddles = world.query::<&Paddle>();
@@ -109,27 +109,19 @@ impl Game for Pong {
             ))
             .id();
         if let Some(mut roster) = world.get_resource_mut::<Roster>() {
-            roster.0.insert(player, entity);
+            roster.insert(player, entity);
         }
     }
 
     /// Frees the player's side. The rally goes on: that end becomes a wall.
     fn remove_player(&self, world: &mut World, player: PlayerId) {
-        let entity = world
-            .get_resource_mut::<Roster>()
-            .and_then(|mut roster| roster.0.remove(&player));
-        if let Some(entity) = entity {
-            world.despawn(entity);
-        }
+        Roster::despawn(world, player);
     }
 
     /// Sets what the player holds; the latest input before a tick wins. Inputs of players
     /// without a paddle are dropped.
     fn apply_input(&self, world: &mut World, player: PlayerId, input: PongInput) {
-        let Some(entity) = world
-            .get_resource::<Roster>()
-            .and_then(|roster| roster.0.get(&player).copied())
-        else {
+        let Some(entity) = Roster::entity_of(world, player) else {
             return;
         };
         if let Some(mut held) = world.get_mut::<Held>(entity) {
@@ -182,7 +174,7 @@ impl Game for Pong {
         let rules = rules_of(world, self);
         let entities: Vec<_> = world
             .get_resource::<Roster>()
-            .map(|roster| roster.0.values().copied().collect())
+            .map(|roster| roster.entities().collect())
             .unwrap_or_default();
         let mut query = world.query::<(&Player, &Paddle, &Held, &Score)>();
         let paddles = entities

@@ -69,10 +69,7 @@ pub fn place_ball(world: &mut World, ball: BallView) {
 /// Puts `player`'s paddle centre at `y`. Does nothing if the player has no paddle.
 /// Bypasses every rule.
 pub fn place_paddle(world: &mut World, player: PlayerId, y: u16) {
-    let Some(entity) = world
-        .get_resource::<Roster>()
-        .and_then(|roster| roster.0.get(&player).copied())
-    else {
+    let Some(entity) = Roster::entity_of(world, player) else {
         return;
     };
     if let Some(mut paddle) = world.get_mut::<Paddle>(entity) {

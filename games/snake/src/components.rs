@@ -1,9 +1,9 @@
 //! The ECS data of a snake room: one entity per player with the components below, and the
 //! room-wide resources the systems share.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
-use bevy_ecs::prelude::{Component, Entity, Resource};
+use bevy_ecs::prelude::{Component, Resource};
 use netcode::PlayerId;
 
 use crate::protocol::{Cell, Dir};
@@ -77,6 +77,5 @@ pub(crate) struct Food(pub(crate) Vec<Cell>);
 #[derive(Resource, Debug, Clone, Copy, Default)]
 pub(crate) struct Tick(pub(crate) u64);
 
-/// Each player's snake entity, ordered by player id so iteration order is deterministic.
-#[derive(Resource, Debug, Clone, Default)]
-pub(crate) struct Roster(pub(crate) BTreeMap<PlayerId, Entity>);
+/// Each seated player's entity, in player-id order (the toolkit's).
+pub(crate) use netcode::Roster;

@@ -84,7 +84,7 @@ impl Game for Snake {
         };
         if world
             .get_resource::<Roster>()
-            .is_none_or(|roster| roster.0.contains_key(&player))
+            .is_none_or(|roster| roster.contains(player))
         {
             return;
         }
@@ -123,17 +123,12 @@ impl Game for Snake {
             ))
             .id();
         if let Some(mut roster) = world.get_resource_mut::<Roster>() {
-            roster.0.insert(player, entity);
+            roster.insert(player, entity);
         }
     }
 
     fn remove_player(&self, world: &mut World, player: PlayerId) {
-        let entity = world
-            .get_resource_mut::<Roster>()
-            .and_then(|mut roster| roster.0.remove(&player));
-        if let Some(entity) = entity {
-            world.despawn(entity);
-        }
+        Roster::despawn(world, player);
     }
 
     /// Queues a turn for a live snake; dead or unknown players' inputs are dropped.
@@ -141,10 +136,7 @@ impl Game for Snake {
         let Some(max) = world.get_resource::<Rules>().map(|r| r.0.max_queued_turns) else {
             return;
         };
-        let Some(entity) = world
-            .get_resource::<Roster>()
-            .and_then(|roster| roster.0.get(&player).copied())
-        else {
+        let Some(entity) = Roster::entity_of(world, player) else {
             return;
         };
         let mut snake = world.query::<(&Life, &Heading, &mut Turns)>();
@@ -191,7 +183,7 @@ impl Game for Snake {
             .map_or_else(|| self.rules.clone(), |r| r.0.clone());
         let entities: Vec<_> = world
             .get_resource::<Roster>()
-            .map(|roster| roster.0.values().copied().collect())
+            .map(|roster| roster.entities().collect())
             .unwrap_or_default();
         let mut query = world.query::<(&Player, &Body, &Heading, &Life, &Score)>();
         let snakes = entities

@@ -140,7 +140,7 @@ pub(crate) fn respawn_snakes(
         &food.0,
         snakes.iter().map(|(life, body, _)| (*life, &body.0)),
     );
-    for &entity in roster.0.values() {
+    for entity in roster.entities() {
         let Ok((mut life, mut body, mut heading)) = snakes.get_mut(entity) else {
             continue;
         };

@@ -56,10 +56,7 @@ impl Stepper {
 /// Puts `player`'s snake on `body` (head first) heading `dir`, alive, with no queued turns.
 /// Does nothing if the player is not in the room. Bypasses every rule.
 pub fn place_snake(world: &mut World, player: PlayerId, body: &[Cell], dir: Dir) {
-    let Some(entity) = world
-        .get_resource::<Roster>()
-        .and_then(|roster| roster.0.get(&player).copied())
-    else {
+    let Some(entity) = Roster::entity_of(world, player) else {
         return;
     };
     if let Ok(mut snake) = world.get_entity_mut(entity) {
