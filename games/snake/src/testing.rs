@@ -1,5 +1,5 @@
 //! Test support, not for game servers: a headless stepper that drives a room through the
-//! real [`Game`] trait the way the server runtime does, and helpers that arrange exact
+//! real [`netcode::Game`] trait the way the server runtime does, and helpers that arrange exact
 //! positions. Arranging bypasses the rules, so only tests and tools should call it.
 
 use bevy_ecs::prelude::World;
