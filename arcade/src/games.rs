@@ -43,9 +43,9 @@ impl GameName {
 
     /// `config` with this game's [`defaults`](GameName::defaults) wherever it has no
     /// `www` or `db` of its own.
-    pub fn fill_defaults(self, config: server::Config) -> server::Config {
+    pub fn fill_defaults(self, config: tickwire_server::Config) -> tickwire_server::Config {
         let Defaults { www, db } = self.defaults();
-        server::Config {
+        tickwire_server::Config {
             www: config.www.or(Some(www)),
             db: config.db.or(Some(db)),
             ..config
@@ -59,10 +59,10 @@ mod tests {
 
     #[test]
     fn given_flags_win_over_the_games_defaults() {
-        let given = server::Config {
+        let given = tickwire_server::Config {
             www: Some(PathBuf::from("elsewhere")),
             db: Some(":memory:".to_owned()),
-            ..server::Config::default()
+            ..tickwire_server::Config::default()
         };
         let filled = GameName::Snake.fill_defaults(given);
         assert_eq!(filled.www, Some(PathBuf::from("elsewhere")));
@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn snake_keeps_the_servers_old_defaults() {
-        let filled = GameName::Snake.fill_defaults(server::Config::default());
+        let filled = GameName::Snake.fill_defaults(tickwire_server::Config::default());
         assert_eq!(filled.www, Some(PathBuf::from("www/dist")));
         assert_eq!(filled.db.as_deref(), Some("game.db"));
     }

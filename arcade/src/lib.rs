@@ -1,8 +1,4 @@
-//! The runnable product around the toolkit: a native client for any game, the load
-//! generator built on it for any game with bots, and the games the binaries can run. The
-//! `server` and `loadgen` binaries live in `src/bin`.
+//! This project's binaries over the toolkit: the games `server --game` and
+//! `loadgen --game` can run. The binaries live in `src/bin`.
 
-pub mod client;
 pub mod games;
-pub mod loadgen;
-pub mod relay;

@@ -6,8 +6,9 @@ use std::hint::black_box;
 
 use bench::rig::{self, Fixture};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use netcode::{Game, codec};
-use snake::{Snake, SnakeDelta, SnakeState};
+use snake::{SnakeDelta, SnakeState};
+use tickwire::Diff;
+use tickwire::codec;
 
 const PLAYERS: u16 = 10;
 
@@ -50,10 +51,10 @@ fn snapshots(c: &mut Criterion) {
 
     group.throughput(Throughput::Elements(1));
     group.bench_function("diff", |b| {
-        b.iter(|| Snake::diff(black_box(&f.base), black_box(&f.next)));
+        b.iter(|| Diff::diff(black_box(&f.base), black_box(&f.next)));
     });
     group.bench_function("apply", |b| {
-        b.iter(|| Snake::apply(black_box(&f.base), black_box(&f.delta)).ok());
+        b.iter(|| Diff::apply(black_box(&f.base), black_box(&f.delta)).ok());
     });
     group.finish();
 }

@@ -1,14 +1,14 @@
 //! Snake rooms driven the way a loaded server sees them: [`TickRig::tick`] is one tick of
 //! the sim thread over every room (rules, history, diffs, per-client encoding) through
-//! `server::bench`, and [`TickRig::between_ticks`] is what clients do meanwhile: bots pick
+//! `tickwire_server::bench`, and [`TickRig::between_ticks`] is what clients do meanwhile: bots pick
 //! turns from the newest state and every client acknowledges it, so deltas are one tick old
 //! as in steady play.
 
 use std::collections::HashMap;
 
-use netcode::{Body, Bot, PlayerId, RoomId, ServerMsg, Snapshot, codec};
-use server::bench::Rooms;
 use snake::{Snake, SnakeDelta, SnakeRules, SnakeState};
+use tickwire::{Body, Bot, PlayerId, RoomId, ServerMsg, Snapshot, codec};
+use tickwire_server::bench::Rooms;
 
 /// Rooms of bots, stepped by hand.
 #[derive(Debug)]
@@ -120,7 +120,7 @@ pub fn full_message(state: &SnakeState) -> ServerMsg<&SnakeState, &SnakeDelta> {
     ServerMsg::Snapshot(Snapshot {
         tick: 1_000,
         ack: 42,
-        phase: netcode::MatchPhase::Running { ticks_left: 1_000 },
+        phase: tickwire::MatchPhase::Running { ticks_left: 1_000 },
         body: Body::Full(state),
     })
 }
@@ -130,7 +130,7 @@ pub fn delta_message(delta: &SnakeDelta) -> ServerMsg<&SnakeState, &SnakeDelta> 
     ServerMsg::Snapshot(Snapshot {
         tick: 1_000,
         ack: 42,
-        phase: netcode::MatchPhase::Running { ticks_left: 1_000 },
+        phase: tickwire::MatchPhase::Running { ticks_left: 1_000 },
         body: Body::Delta { age: 1, delta },
     })
 }
@@ -164,7 +164,7 @@ pub fn fixture(players: u16, warm_up: usize, seed: u64) -> anyhow::Result<Fixtur
 mod tests {
     use std::sync::atomic::Ordering::Relaxed;
 
-    use netcode::Game;
+    use tickwire::Diff;
 
     use super::*;
 
@@ -172,7 +172,7 @@ mod tests {
     fn a_fixture_round_trips_through_the_codec_and_the_delta() {
         let f = fixture(10, 100, 7).unwrap();
         assert_eq!(f.next.snakes.len(), 10);
-        assert_eq!(Snake::apply(&f.base, &f.delta).unwrap(), f.next);
+        assert_eq!(Diff::apply(&f.base, &f.delta).unwrap(), f.next);
         let decoded = codec::decode_server::<SnakeState, SnakeDelta>(&f.delta_bytes).unwrap();
         let ServerMsg::Snapshot(Snapshot {
             body: Body::Delta { age: 1, delta },

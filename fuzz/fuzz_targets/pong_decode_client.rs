@@ -1,5 +1,5 @@
 //! Fuzzes a client message as the server reads it, for pong's input. The checks are
-//! `netcode::fuzz::decode_client`'s.
+//! `tickwire::fuzz::decode_client`'s.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::run("decode_client", data));

@@ -1,5 +1,5 @@
 //! Fuzzes a server message as a client reads it, for pong's state and delta. The checks are
-//! `netcode::fuzz::decode_server`'s.
+//! `tickwire::fuzz::decode_server`'s.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::run("decode_server", data));

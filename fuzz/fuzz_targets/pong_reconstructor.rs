@@ -1,5 +1,5 @@
-//! Fuzzes a client's `netcode::Reconstructor` for pong with a stream of server messages. The
-//! checks are `netcode::fuzz::reconstructor`'s.
+//! Fuzzes a client's `tickwire::Reconstructor` for pong with a stream of server messages. The
+//! checks are `tickwire::fuzz::reconstructor`'s.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| pong::fuzz::run("reconstructor", data));

@@ -1,4 +1,4 @@
-//! Fuzzes a client's `netcode::Reconstructor` with a stream of server messages. The checks
+//! Fuzzes a client's `tickwire::Reconstructor` with a stream of server messages. The checks
 //! are `snake::fuzz::reconstructor`'s.
 #![no_main]
 

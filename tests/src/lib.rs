@@ -9,7 +9,7 @@
 use std::{future::Future, net::SocketAddr, time::Duration};
 
 use futures_util::StreamExt;
-use netcode::Game;
+use tickwire_game::Game;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpListener, TcpStream},
@@ -18,7 +18,7 @@ use tokio::{
 };
 use tokio_tungstenite::tungstenite::Message;
 
-pub use arcade::client::{self, Client, ClientError, Socket};
+pub use tickwire_client::client::{self, Client, ClientError, Socket};
 
 /// How long any single condition in a test may take before the test fails.
 pub const DEADLINE: Duration = Duration::from_secs(10);
@@ -28,18 +28,18 @@ pub const DEADLINE: Duration = Duration::from_secs(10);
 pub struct TestServer {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
-    handle: JoinHandle<Result<(), server::Error>>,
+    handle: JoinHandle<Result<(), tickwire_server::Error>>,
 }
 
 impl TestServer {
     /// Starts `game` with `config`.
-    pub async fn start<G: Game>(game: G, config: server::Config) -> Self {
+    pub async fn start<G: Game>(game: G, config: tickwire_server::Config) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback port 0");
         let addr = listener.local_addr().expect("bound address");
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(server::run(listener, config, game, async {
+        let handle = tokio::spawn(tickwire_server::run(listener, config, game, async {
             let _ = rx.await;
         }));
         TestServer {
@@ -67,7 +67,7 @@ impl TestServer {
     }
 
     /// Shuts the server down and waits for `run` to return.
-    pub async fn stop(mut self) -> Result<(), server::Error> {
+    pub async fn stop(mut self) -> Result<(), tickwire_server::Error> {
         self.begin_shutdown();
         within(&mut self.handle)
             .await

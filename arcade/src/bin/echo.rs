@@ -1,5 +1,5 @@
 //! The `echo` binary, for WebSocket conformance tests only (`scripts/conformance`): a
-//! [`server::echo`] endpoint with the game server's flags and WebSocket settings that sends
+//! [`tickwire_server::echo`] endpoint with the game server's flags and WebSocket settings that sends
 //! every message back. Prints `listening on ws://ADDR/` once bound (port 0 picks a free one).
 
 use std::{io::Write as _, net::SocketAddr};
@@ -20,7 +20,7 @@ struct Cli {
     addr: SocketAddr,
 
     #[command(flatten)]
-    config: server::Config,
+    config: tickwire_server::Config,
 }
 
 #[tokio::main]
@@ -42,6 +42,6 @@ async fn main() -> anyhow::Result<()> {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    server::echo::serve(listener, cli.config, shutdown).await;
+    tickwire_server::echo::serve(listener, cli.config, shutdown).await;
     Ok(())
 }

@@ -11,13 +11,11 @@
 use std::{sync::Arc, sync::atomic::Ordering::Relaxed, time::Duration};
 
 use anyhow::bail;
-use arcade::{
-    games::GameName,
-    loadgen::{self, Live, Plan},
-};
+use arcade::games::GameName;
 use clap::Parser;
-use netcode::link::LinkProfile;
 use snake::Snake;
+use tickwire::link::LinkProfile;
+use tickwire_client::loadgen::{self, Live, Plan};
 use tokio::time::{Instant, interval};
 use tracing_subscriber::EnvFilter;
 

@@ -1,13 +1,13 @@
 //! The `server` binary: parses flags, sets up logging, binds, and hands over to
-//! [`server::run`] with the game `--game` names. Ctrl-C or SIGTERM shuts it down cleanly.
+//! [`tickwire_server::run`] with the game `--game` names. Ctrl-C or SIGTERM shuts it down cleanly.
 
 use std::net::SocketAddr;
 
 use anyhow::Context as _;
 use arcade::games::GameName;
 use clap::Parser;
-use netcode::Game;
 use snake::Snake;
+use tickwire_game::Game;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -26,7 +26,7 @@ struct Cli {
     game: GameName,
 
     #[command(flatten)]
-    config: server::Config,
+    config: tickwire_server::Config,
 }
 
 #[tokio::main]
@@ -52,9 +52,9 @@ async fn main() -> anyhow::Result<()> {
 /// Runs `game` on `listener` until a signal, then drains.
 async fn serve<G: Game>(
     listener: TcpListener,
-    config: server::Config,
+    config: tickwire_server::Config,
     game: G,
-) -> Result<(), server::Error> {
+) -> Result<(), tickwire_server::Error> {
     let shutdown = async {
         shutdown_signal().await;
         tracing::info!("finishing running rounds; signal again to stop at once");
@@ -65,7 +65,7 @@ async fn serve<G: Game>(
             std::process::exit(130);
         });
     };
-    server::run(listener, config, game, shutdown).await
+    tickwire_server::run(listener, config, game, shutdown).await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -8,7 +8,7 @@
 //! reaction time is what makes it beatable: a fast, steep shot can arrive further away than
 //! the paddle travels in that time.
 
-use netcode::PlayerId;
+use tickwire::PlayerId;
 
 use crate::physics::fold;
 use crate::protocol::{Court, Motion, PaddleView, PongInput, PongState, Side};
@@ -18,7 +18,7 @@ use crate::protocol::{Court, Motion, PaddleView, PongInput, PongState, Side};
 pub const REACTION_TICKS: i64 = 15;
 
 /// Pong's bots hold what [`choose`] says, and say so only when it changes.
-impl netcode::Bot for crate::Pong {
+impl tickwire::Bot for crate::Pong {
     fn bot_input(state: &PongState, me: PlayerId, sent: Option<&PongInput>) -> Option<PongInput> {
         let held = sent.map_or(state.paddle(me)?.motion, |input| input.motion);
         let input = choose(state, me);

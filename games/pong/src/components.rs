@@ -2,11 +2,11 @@
 //! the room-wide resources (the ball among them) the systems share.
 
 use bevy_ecs::prelude::{Component, Resource};
-use netcode::PlayerId;
+use tickwire::PlayerId;
 
 use crate::protocol::{BallView, Motion, Side};
 use crate::rules::PongRules;
-use netcode::SplitMix64;
+use tickwire_game::SplitMix64;
 
 /// Who holds this paddle.
 #[derive(Component, Debug, Clone)]
@@ -54,4 +54,4 @@ pub(crate) struct Serve {
 pub(crate) struct Tick(pub(crate) u64);
 
 /// Each seated player's entity, in player-id order (the toolkit's).
-pub(crate) use netcode::Roster;
+pub(crate) use tickwire_game::Roster;

@@ -3,10 +3,23 @@
 //! carried in full, so applying a delta to its baseline always gives back exactly the state
 //! it was made from.
 
-use netcode::DeltaError;
 use serde::{Deserialize, Serialize};
+use tickwire::{DeltaError, Diff};
 
 use crate::protocol::{BallView, Court, Motion, PaddleView, PongState, Side};
+
+/// Pong's hand-written delta: the ball as steps coasted, paddles as moves.
+impl Diff for PongState {
+    type Delta = PongDelta;
+
+    fn diff(&self, next: &PongState) -> PongDelta {
+        diff(self, next)
+    }
+
+    fn apply(&self, delta: &PongDelta) -> Result<PongState, DeltaError> {
+        apply(self, delta)
+    }
+}
 
 /// The change from one [`PongState`] to a later one.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -1,12 +1,12 @@
-//! Pong's fuzz harnesses: the toolkit's (`netcode::fuzz`) for pong's types, with what only
+//! Pong's fuzz harnesses: the toolkit's (`tickwire::fuzz`) for pong's types, with what only
 //! pong knows: which states are well formed, and a played room for the seed corpus. The
 //! cargo-fuzz targets in `fuzz/` and the suite's proptests run exactly these.
 
-use netcode::{PlayerId, fuzz};
+use tickwire::{PlayerId, fuzz};
 
 use crate::{Motion, Pong, PongInput, PongRules, PongState, bot, testing::Stepper};
 
-pub use netcode::fuzz::{TARGETS, framed};
+pub use tickwire::fuzz::{TARGETS, framed};
 
 /// Runs the harness named `target` (one of [`TARGETS`]) on `bytes`.
 ///
@@ -29,7 +29,7 @@ pub fn diff_applies_exactly(base: &PongState, next: &PongState) {
     fuzz::diff_applies_exactly::<Pong>(base, next, well_formed);
 }
 
-/// Every harness's seed corpus ([`netcode::fuzz::seeds`]) from a room played by bots.
+/// Every harness's seed corpus ([`tickwire::fuzz::seeds`]) from a room played by bots.
 pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
     // A short-serve room played by bots: paddles move and steer, the ball coasts, bounces,
     // is hit and missed, points are scored, and a player leaves and another joins.

@@ -2,31 +2,16 @@
 //! players' joins, leaves and inputs into ECS changes.
 
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
-use netcode::{DeltaError, Game, PlayerId, RoomSettings};
+use tickwire::PlayerId;
+use tickwire_game::{Game, RoomSettings};
 
 use crate::components::{Ball, Held, Paddle, Player, Rng, Roster, Rules, Score, Serve, Tick};
-use crate::delta::PongDelta;
-use crate::protocol::{PaddleView, PongInput, PongState, Side};
+use crate::protocol::{PaddleView, Pong, PongInput, PongState, Side};
 use crate::rules::{CAPACITY, PongRules};
 use crate::systems::{
     advance_tick, count_down_serve, move_ball, move_paddles, random_side, resting,
 };
-use netcode::SplitMix64;
-
-/// Two-player pong. Every room plays by [`Pong::rules`].
-#[derive(Debug, Clone, Default)]
-pub struct Pong {
-    /// The rules every room of this game is built with.
-    pub rules: PongRules,
-}
-
-impl Pong {
-    /// A game with `rules`, once they pass [`PongRules::validate`].
-    pub fn new(rules: PongRules) -> Result<Pong, String> {
-        rules.validate()?;
-        Ok(Pong { rules })
-    }
-}
+use tickwire_game::SplitMix64;
 
 /// The room's rules, or the game's if the room was never built.
 fn rules_of(world: &World, game: &Pong) -> PongRules {
@@ -36,13 +21,6 @@ fn rules_of(world: &World, game: &Pong) -> PongRules {
 }
 
 impl Game for Pong {
-    const NAME: &'static str = "pong";
-    const VERSION: u16 = 1;
-
-    type Input = PongInput;
-    type Snapshot = PongState;
-    type Delta = PongDelta;
-
     /// The rules' tick rate, and [`CAPACITY`]: one player per side.
     fn settings(&self) -> RoomSettings {
         RoomSettings {
@@ -197,13 +175,5 @@ impl Game for Pong {
                 .map_or_else(|| resting(&rules), |b| b.0),
             serve_in: world.get_resource::<Serve>().map_or(0, |s| s.in_ticks),
         }
-    }
-
-    fn diff(base: &PongState, next: &PongState) -> PongDelta {
-        crate::delta::diff(base, next)
-    }
-
-    fn apply(base: &PongState, delta: &PongDelta) -> Result<PongState, DeltaError> {
-        crate::delta::apply(base, delta)
     }
 }

@@ -1,9 +1,10 @@
-//! Two-player pong for the netcode toolkit: its wire types and deltas, its authoritative
-//! rules as `bevy_ecs` systems, the ball physics clients can share for prediction, and a
+//! Two-player pong for the tickwire toolkit: its wire types and deltas, its authoritative
+//! rules as `bevy_ecs` systems (the default `sim` feature), the ball physics clients can share for prediction, and a
 //! cheap bot brain.
 //!
 //! Everything is deterministic from the room seed and the calls the runtime makes: no I/O,
-//! no clocks, no threads, no OS randomness. The crate builds for `wasm32-unknown-unknown`.
+//! no clocks, no threads, no OS randomness. Without `sim`, the crate is what a browser needs
+//! and has no `bevy_ecs`.
 //!
 //! # The game
 //!
@@ -44,18 +45,23 @@
 #![deny(missing_docs)]
 
 pub mod bot;
+#[cfg(feature = "sim")]
 mod components;
 pub mod delta;
+#[cfg(feature = "testing")]
 pub mod fuzz;
+#[cfg(feature = "sim")]
 mod game;
 pub mod physics;
 pub mod protocol;
 pub mod rules;
+#[cfg(feature = "sim")]
 mod systems;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 pub use delta::{BallChange, PaddleChange, PongDelta};
-pub use game::Pong;
-pub use netcode::SplitMix64;
-pub use protocol::{BallView, Court, Motion, PaddleView, PongInput, PongState, Side};
+pub use protocol::{BallView, Court, Motion, PaddleView, Pong, PongInput, PongState, Side};
 pub use rules::PongRules;
+#[cfg(feature = "sim")]
+pub use tickwire_game::SplitMix64;

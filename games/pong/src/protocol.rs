@@ -5,8 +5,33 @@
 //! deltas rebuild them bit for bit. The codec writes integers as varints: velocities,
 //! motions and scores take one byte each, positions three.
 
-use netcode::PlayerId;
 use serde::{Deserialize, Serialize};
+use tickwire::{PlayerId, Wire};
+
+use crate::rules::PongRules;
+
+/// Two-player pong. Every room plays by [`Pong::rules`].
+#[derive(Debug, Clone, Default)]
+pub struct Pong {
+    /// The rules every room of this game is built with.
+    pub rules: PongRules,
+}
+
+impl Pong {
+    /// A game with `rules`, once they pass [`PongRules::validate`].
+    pub fn new(rules: PongRules) -> Result<Pong, String> {
+        rules.validate()?;
+        Ok(Pong { rules })
+    }
+}
+
+impl Wire for Pong {
+    const NAME: &'static str = "pong";
+    const VERSION: u16 = 1;
+
+    type Input = PongInput;
+    type Snapshot = PongState;
+}
 
 /// What a player holds down: the paddle keeps moving this way every tick until the next
 /// input changes it. `y` grows downward, so [`Motion::Up`] decreases it.
@@ -67,7 +92,7 @@ impl Side {
     }
 }
 
-/// One player's command: what they now hold. The game's [`netcode::Game::Input`].
+/// One player's command: what they now hold. The game's [`tickwire::Wire::Input`].
 ///
 /// Clients send it when it changes, not every tick; the server keeps applying the latest.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -190,7 +215,7 @@ pub struct PaddleView {
 }
 
 /// The whole room as every client sees it after a tick. The game's
-/// [`netcode::Game::Snapshot`]. The tick itself travels in [`netcode::Snapshot`].
+/// [`tickwire::Wire::Snapshot`]. The tick itself travels in [`tickwire::Snapshot`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct PongState {
     /// The court's geometry.

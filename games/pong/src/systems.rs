@@ -7,7 +7,7 @@ use crate::components::{Ball, Held, Paddle, Rng, Rules, Score, Serve, Tick};
 use crate::physics::{Flight, index, step_ball};
 use crate::protocol::{BallView, Side};
 use crate::rules::PongRules;
-use netcode::SplitMix64;
+use tickwire_game::SplitMix64;
 
 /// Counts the tick this schedule run produces.
 pub(crate) fn advance_tick(mut tick: ResMut<Tick>) {

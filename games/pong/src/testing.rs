@@ -1,24 +1,24 @@
 //! Test support, not for game servers: a headless stepper that drives a room through the
-//! real [`netcode::Game`] trait the way the server runtime does, and helpers that arrange exact
+//! real [`tickwire_game::Game`] trait the way the server runtime does, and helpers that arrange exact
 //! positions. Arranging bypasses the rules, so only tests and tools should call it.
 
 use bevy_ecs::prelude::World;
-use netcode::PlayerId;
+use tickwire::PlayerId;
 
 use crate::components::{Ball, Paddle, Roster, Serve};
-use crate::game::Pong;
+use crate::protocol::Pong;
 use crate::protocol::{BallView, Motion, PongInput, Side};
 use crate::rules::PongRules;
 
-/// One room of pong, stepped by hand: the toolkit's [`netcode::testing::Stepper`] (which it
+/// One room of pong, stepped by hand: the toolkit's [`tickwire_game::testing::Stepper`] (which it
 /// derefs to, for `join`, `join_named`, `leave`, `step`, `state`, `tick`, `start_round`,
 /// `scores` and the rest) with pong's own arrangements: holding a motion, placing the ball
 /// and paddles, setting the serve.
 #[derive(Debug)]
-pub struct Stepper(pub netcode::testing::Stepper<Pong>);
+pub struct Stepper(pub tickwire_game::testing::Stepper<Pong>);
 
 impl std::ops::Deref for Stepper {
-    type Target = netcode::testing::Stepper<Pong>;
+    type Target = tickwire_game::testing::Stepper<Pong>;
 
     fn deref(&self) -> &Self::Target {
         &self.0
@@ -34,7 +34,7 @@ impl std::ops::DerefMut for Stepper {
 impl Stepper {
     /// A room with `rules`, its randomness seeded by `seed`.
     pub fn new(rules: PongRules, seed: u64) -> Stepper {
-        Stepper(netcode::testing::Stepper::new(Pong { rules }, seed))
+        Stepper(tickwire_game::testing::Stepper::new(Pong { rules }, seed))
     }
 
     /// `player` now holds `motion`.

@@ -13,10 +13,10 @@
 
 use std::collections::VecDeque;
 
-use netcode::{Bot, PlayerId};
+use tickwire::{Bot, PlayerId};
 
 use crate::board::Board;
-use crate::game::Snake;
+use crate::protocol::Snake;
 use crate::protocol::{Cell, Dir, SnakeInput, SnakeState};
 
 /// The most cells one flood fill counts when measuring the space behind a move, in cells.

@@ -4,11 +4,11 @@
 use std::collections::VecDeque;
 
 use bevy_ecs::prelude::{Component, Resource};
-use netcode::PlayerId;
+use tickwire::PlayerId;
 
 use crate::protocol::{Cell, Dir};
 use crate::rules::SnakeRules;
-use netcode::SplitMix64;
+use tickwire_game::SplitMix64;
 
 /// Who plays this snake.
 #[derive(Component, Debug, Clone)]
@@ -78,4 +78,4 @@ pub(crate) struct Food(pub(crate) Vec<Cell>);
 pub(crate) struct Tick(pub(crate) u64);
 
 /// Each seated player's entity, in player-id order (the toolkit's).
-pub(crate) use netcode::Roster;
+pub(crate) use tickwire_game::Roster;

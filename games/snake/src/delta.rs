@@ -2,15 +2,29 @@
 //! tick. Anything a compact form cannot express exactly is carried in full, so applying a
 //! delta to its baseline always gives back exactly the state it was made from.
 
-use netcode::DeltaError;
 use serde::{Deserialize, Serialize};
+use tickwire::{DeltaError, Diff};
 
 use crate::protocol::{Cell, Dir, SnakeState, SnakeView};
 
 /// The longest run of new head cells [`Change::Moved`] describes; longer gaps are sent in
 /// full. A live snake gains one head cell per tick, so this covers any baseline a server
 /// may use.
-const MAX_PATH: usize = netcode::delta::MAX_BASELINE_AGE as usize;
+const MAX_PATH: usize = tickwire::delta::MAX_BASELINE_AGE as usize;
+
+/// Snake's hand-written delta: two bytes for a snake that stepped, where a derived one
+/// would resend its body.
+impl Diff for SnakeState {
+    type Delta = SnakeDelta;
+
+    fn diff(&self, next: &SnakeState) -> SnakeDelta {
+        diff(self, next)
+    }
+
+    fn apply(&self, delta: &SnakeDelta) -> Result<SnakeState, DeltaError> {
+        apply(self, delta)
+    }
+}
 
 /// The change from one [`SnakeState`] to a later one.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -1,12 +1,12 @@
-//! Snake's fuzz harnesses: the toolkit's (`netcode::fuzz`) for snake's types, with what only
+//! Snake's fuzz harnesses: the toolkit's (`tickwire::fuzz`) for snake's types, with what only
 //! snake knows: which states are well formed, and a played room for the seed corpus. The
 //! cargo-fuzz targets in `fuzz/` and the suite's proptests run exactly these.
 
-use netcode::{PlayerId, fuzz};
+use tickwire::{PlayerId, fuzz};
 
 use crate::{Dir, Snake, SnakeInput, SnakeRules, SnakeState, testing::Stepper};
 
-pub use netcode::fuzz::{TARGETS, framed};
+pub use tickwire::fuzz::{TARGETS, framed};
 
 /// Runs the harness named `target` (one of [`TARGETS`]) on `bytes`.
 ///
@@ -29,7 +29,7 @@ pub fn diff_applies_exactly(base: &SnakeState, next: &SnakeState) {
     fuzz::diff_applies_exactly::<Snake>(base, next, well_formed);
 }
 
-/// Every harness's seed corpus ([`netcode::fuzz::seeds`]) from a small room played for a
+/// Every harness's seed corpus ([`tickwire::fuzz::seeds`]) from a small room played for a
 /// while: snakes move, eat, die, wait, respawn, leave and join.
 pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
     let rules = SnakeRules {

@@ -2,43 +2,20 @@
 //! players' joins, leaves and inputs into ECS changes.
 
 use bevy_ecs::prelude::{IntoScheduleConfigs, Schedule, World};
-use netcode::{DeltaError, Game, PlayerId, RoomSettings};
+use tickwire::PlayerId;
+use tickwire_game::{Game, RoomSettings};
 
 use crate::components::{
     Body, Food, Heading, Life, Player, Rng, Roster, Rules, Score, Tick, Turns,
 };
-use crate::delta::SnakeDelta;
-use crate::protocol::{Dir, SnakeInput, SnakeState, SnakeView};
-use crate::rules::SnakeRules;
+use crate::protocol::{Dir, Snake, SnakeInput, SnakeState, SnakeView};
 use crate::systems::{
     advance_tick, apply_turns, bury_crashed, count_down_respawns, detect_collisions, move_snakes,
     place_new_snake, replenish_food, respawn_snakes,
 };
-use netcode::SplitMix64;
-
-/// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`].
-#[derive(Debug, Clone, Default)]
-pub struct Snake {
-    /// The rules every room of this game is built with.
-    pub rules: SnakeRules,
-}
-
-impl Snake {
-    /// A game with `rules`, once they pass [`SnakeRules::validate`].
-    pub fn new(rules: SnakeRules) -> Result<Snake, String> {
-        rules.validate()?;
-        Ok(Snake { rules })
-    }
-}
+use tickwire_game::SplitMix64;
 
 impl Game for Snake {
-    const NAME: &'static str = "snake";
-    const VERSION: u16 = 1;
-
-    type Input = SnakeInput;
-    type Snapshot = SnakeState;
-    type Delta = SnakeDelta;
-
     fn settings(&self) -> RoomSettings {
         RoomSettings {
             tick_rate: self.rules.tick_rate,
@@ -167,14 +144,6 @@ impl Game for Snake {
             .collect();
         scores.sort();
         scores
-    }
-
-    fn diff(base: &SnakeState, next: &SnakeState) -> SnakeDelta {
-        crate::delta::diff(base, next)
-    }
-
-    fn apply(base: &SnakeState, delta: &SnakeDelta) -> Result<SnakeState, DeltaError> {
-        crate::delta::apply(base, delta)
     }
 
     fn snapshot(&self, world: &mut World) -> SnakeState {

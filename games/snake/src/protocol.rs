@@ -4,8 +4,33 @@
 //! They cross the wire every tick, so they stay small: the codec writes integers as varints,
 //! a [`Cell`] is two bytes and a [`Dir`] one.
 
-use netcode::PlayerId;
 use serde::{Deserialize, Serialize};
+use tickwire::{PlayerId, Wire};
+
+use crate::rules::SnakeRules;
+
+/// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`].
+#[derive(Debug, Clone, Default)]
+pub struct Snake {
+    /// The rules every room of this game is built with.
+    pub rules: SnakeRules,
+}
+
+impl Snake {
+    /// A game with `rules`, once they pass [`SnakeRules::validate`].
+    pub fn new(rules: SnakeRules) -> Result<Snake, String> {
+        rules.validate()?;
+        Ok(Snake { rules })
+    }
+}
+
+impl Wire for Snake {
+    const NAME: &'static str = "snake";
+    const VERSION: u16 = 1;
+
+    type Input = SnakeInput;
+    type Snapshot = SnakeState;
+}
 
 /// A heading on the grid. Row 0 is the top, so [`Dir::Up`] decreases `y`.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,7 +100,7 @@ impl Cell {
     }
 }
 
-/// One player's command: the heading to turn to. The game's [`netcode::Game::Input`].
+/// One player's command: the heading to turn to. The game's [`tickwire::Wire::Input`].
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SnakeInput {
     /// The requested heading. A reversal or repeat of the current heading is ignored.
@@ -83,7 +108,7 @@ pub struct SnakeInput {
 }
 
 /// The whole room as every client sees it after a tick. The game's
-/// [`netcode::Game::Snapshot`].
+/// [`tickwire::Wire::Snapshot`].
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct SnakeState {
     /// Grid width, in cells. The border is a wall.

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use crate::board::Board;
 use crate::protocol::{Cell, Dir};
-use netcode::SplitMix64;
+use tickwire_game::SplitMix64;
 
 /// Random head cells tried for a roomy spawn spot before settling for any spot that fits.
 const SPAWN_TRIES: usize = 32;

@@ -10,7 +10,7 @@ use crate::components::{Body, Food, Heading, Life, Rng, Roster, Rules, Score, Ti
 use crate::protocol::Cell;
 use crate::rules::SnakeRules;
 use crate::spawn::{Spot, find_free_cell, find_spawn};
-use netcode::SplitMix64;
+use tickwire_game::SplitMix64;
 
 /// Counts the tick this schedule run produces.
 pub(crate) fn advance_tick(mut tick: ResMut<Tick>) {

@@ -1,23 +1,23 @@
 //! Test support, not for game servers: a headless stepper that drives a room through the
-//! real [`netcode::Game`] trait the way the server runtime does, and helpers that arrange exact
+//! real [`tickwire_game::Game`] trait the way the server runtime does, and helpers that arrange exact
 //! positions. Arranging bypasses the rules, so only tests and tools should call it.
 
 use bevy_ecs::prelude::World;
-use netcode::PlayerId;
+use tickwire::PlayerId;
 
 use crate::components::{Body, Food, Heading, Life, Roster, Turns};
-use crate::game::Snake;
+use crate::protocol::Snake;
 use crate::protocol::{Cell, Dir, SnakeInput};
 use crate::rules::SnakeRules;
 
-/// One room of snake, stepped by hand: the toolkit's [`netcode::testing::Stepper`]
+/// One room of snake, stepped by hand: the toolkit's [`tickwire_game::testing::Stepper`]
 /// (which it derefs to, for `join`, `leave`, `step`, `state`, `tick` and the rest) with
 /// snake's own arrangements: turning, placing snakes, setting food.
 #[derive(Debug)]
-pub struct Stepper(pub netcode::testing::Stepper<Snake>);
+pub struct Stepper(pub tickwire_game::testing::Stepper<Snake>);
 
 impl std::ops::Deref for Stepper {
-    type Target = netcode::testing::Stepper<Snake>;
+    type Target = tickwire_game::testing::Stepper<Snake>;
 
     fn deref(&self) -> &Self::Target {
         &self.0
@@ -33,7 +33,7 @@ impl std::ops::DerefMut for Stepper {
 impl Stepper {
     /// A room with `rules`, its randomness seeded by `seed`.
     pub fn new(rules: SnakeRules, seed: u64) -> Stepper {
-        Stepper(netcode::testing::Stepper::new(Snake { rules }, seed))
+        Stepper(tickwire_game::testing::Stepper::new(Snake { rules }, seed))
     }
 
     /// `player` asks to turn to `dir`.

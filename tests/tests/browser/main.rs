@@ -65,12 +65,12 @@ async fn two_browsers_share_a_match_steer_and_see_a_player_leave() {
     let out = workspace().join("target/e2e");
     std::fs::create_dir_all(&out).expect("create target/e2e");
 
-    let config = server::Config {
+    let config = tickwire_server::Config {
         www: Some(www),
         // A closed page's snake goes after the grace period; keep it short here.
         reconnect_grace: Duration::from_secs(1),
         drain_timeout: Duration::from_secs(1),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     };
     let server = TestServer::start(Snake::default(), config).await;
     let url = format!("http://{}/", server.addr());
@@ -121,7 +121,7 @@ async fn a_private_room_is_shared_by_link_watched_by_code_and_resumed_after_a_re
     let out = workspace().join("target/e2e");
     std::fs::create_dir_all(&out).expect("create target/e2e");
 
-    let config = server::Config {
+    let config = tickwire_server::Config {
         www: Some(www),
         // Short rounds, so one ends (results, leaderboard) within the test.
         countdown: Duration::from_secs(1),
@@ -130,7 +130,7 @@ async fn a_private_room_is_shared_by_link_watched_by_code_and_resumed_after_a_re
         // Long enough for a page reload to find its seat kept.
         reconnect_grace: Duration::from_secs(10),
         drain_timeout: Duration::from_secs(1),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     };
     let server = TestServer::start(Snake::default(), config).await;
     let url = format!("http://{}/", server.addr());

@@ -31,12 +31,12 @@ async fn two_browsers_play_pong_and_a_held_key_moves_the_paddle() {
     let out = workspace().join("target/e2e");
     std::fs::create_dir_all(&out).expect("create target/e2e");
 
-    let config = server::Config {
+    let config = tickwire_server::Config {
         www: Some(www),
         countdown: Duration::from_secs(1),
         reconnect_grace: Duration::from_secs(1),
         drain_timeout: Duration::from_secs(1),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     };
     let server = TestServer::start(Pong::default(), config).await;
     let url = format!("http://{}/", server.addr());

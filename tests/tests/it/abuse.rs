@@ -3,12 +3,12 @@
 
 use std::{sync::Arc, time::Duration};
 
-use arcade::loadgen::{self, Live, Plan};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
-use netcode::{ClientMsg, CloseReason, Hello, Join, codec};
 use snake::{Dir, Snake, SnakeInput};
 use tests::{Socket, TestServer, within};
+use tickwire::{ClientMsg, CloseReason, Hello, Join, codec};
+use tickwire_client::loadgen::{self, Live, Plan};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::{TcpSocket, TcpStream},
@@ -19,8 +19,8 @@ use tokio_tungstenite::{WebSocketStream, tungstenite::Message};
 /// How many hostile connections of each kind.
 const EACH: usize = 25;
 
-fn config() -> server::Config {
-    server::Config {
+fn config() -> tickwire_server::Config {
+    tickwire_server::Config {
         tick_rate: Some(30),
         seed: Some(9),
         min_players: 99, // free play: the bots' world never freezes
@@ -33,7 +33,7 @@ fn config() -> server::Config {
         send_timeout: Duration::from_secs(1),
         close_timeout: Duration::from_millis(500),
         socket_send_buffer: 8 * 1024,
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     }
 }
 

@@ -2,18 +2,18 @@
 
 use std::{sync::Arc, time::Duration};
 
-use arcade::loadgen::{self, Live, Plan};
 use snake::{Snake, SnakeRules};
 use tests::{TestServer, within};
+use tickwire_client::loadgen::{self, Live, Plan};
 
 #[tokio::test]
 async fn bots_play_a_match_without_losing_a_connection() {
-    let config = server::Config {
+    let config = tickwire_server::Config {
         tick_rate: Some(30),
         seed: Some(3),
         // Free play: a 2 s run must not be spent in a frozen countdown.
         min_players: 99,
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     };
     let server = TestServer::start(
         Snake {
@@ -47,12 +47,12 @@ async fn bots_play_a_match_without_losing_a_connection() {
 
 #[tokio::test]
 async fn one_run_reports_full_and_delta_bots_apart_with_the_servers_usage() {
-    let config = server::Config {
+    let config = tickwire_server::Config {
         tick_rate: Some(30),
         room_capacity: Some(4),
         seed: Some(5),
         min_players: 99,
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     };
     let server = TestServer::start(
         Snake {

@@ -3,17 +3,17 @@
 
 use std::time::Duration;
 
-use arcade::relay::Relay;
-use netcode::link::LinkProfile;
 use snake::{Snake, SnakeInput, SnakeRules};
 use tests::{Client, TestServer, within};
+use tickwire::link::LinkProfile;
+use tickwire_client::relay::Relay;
 use tokio::time::Instant;
 
-fn config() -> server::Config {
-    server::Config {
+fn config() -> tickwire_server::Config {
+    tickwire_server::Config {
         tick_rate: Some(30),
         seed: Some(4),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     }
 }
 

@@ -4,15 +4,15 @@
 use std::{path::PathBuf, time::Duration};
 
 use futures_util::SinkExt;
-use netcode::{ClientMsg, Join, MatchPhase, Rejection, Role, TickState, codec};
 use snake::{Dir, Snake, SnakeInput, SnakeState};
 use tests::{Client, ClientError, TestServer, client::Options, close_of, within};
+use tickwire::{ClientMsg, Join, MatchPhase, Rejection, Role, TickState, codec};
 use tokio_tungstenite::tungstenite::Message;
 
 type SnakeClient = Client<Snake>;
 
-fn config() -> server::Config {
-    server::Config {
+fn config() -> tickwire_server::Config {
+    tickwire_server::Config {
         tick_rate: Some(30),
         seed: Some(5),
         countdown: Duration::from_millis(100),
@@ -20,11 +20,11 @@ fn config() -> server::Config {
         results_time: Duration::from_millis(200),
         reconnect_grace: Duration::from_secs(2),
         close_timeout: Duration::from_millis(500),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     }
 }
 
-async fn start(config: server::Config) -> TestServer {
+async fn start(config: tickwire_server::Config) -> TestServer {
     TestServer::start(Snake::default(), config).await
 }
 
@@ -84,7 +84,7 @@ async fn a_private_code_joins_the_right_room_and_stays_out_of_the_lobby() {
     let host = connect(&server, "host", Join::NewPrivate).await.unwrap();
     let code = host.welcome().code.clone();
     assert!(
-        host.welcome().private && netcode::valid_room_code(&code),
+        host.welcome().private && tickwire::valid_room_code(&code),
         "{code}"
     );
     let guest = connect(&server, "guest", Join::Room(code.clone()))
@@ -121,7 +121,7 @@ async fn a_private_code_joins_the_right_room_and_stays_out_of_the_lobby() {
 
 #[tokio::test]
 async fn a_full_private_room_is_refused_with_4006() {
-    let server = start(server::Config {
+    let server = start(tickwire_server::Config {
         room_capacity: Some(1),
         ..config()
     })
@@ -174,7 +174,7 @@ async fn a_spectator_receives_snapshots_and_cannot_send_inputs() {
 
 #[tokio::test]
 async fn a_dropped_client_gets_its_snake_back_within_the_grace_period_and_not_after() {
-    let server = start(server::Config {
+    let server = start(tickwire_server::Config {
         min_players: 99,
         ..config()
     })
@@ -246,7 +246,7 @@ async fn play_a_round(server: &TestServer) -> (SnakeClient, SnakeClient) {
 #[tokio::test]
 async fn results_survive_a_server_restart() {
     let db = TempDb::new("restart");
-    let config = server::Config {
+    let config = tickwire_server::Config {
         db: Some(db.path()),
         ..config()
     };
@@ -269,7 +269,7 @@ async fn results_survive_a_server_restart() {
 #[tokio::test]
 async fn drain_finishes_the_running_round_records_it_then_closes_with_1001() {
     let db = TempDb::new("drain");
-    let config = server::Config {
+    let config = tickwire_server::Config {
         db: Some(db.path()),
         round_length: Duration::from_secs(2),
         ..config()

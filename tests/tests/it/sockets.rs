@@ -4,11 +4,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::SinkExt;
-use netcode::{
-    ClientMsg, CloseReason, GameVersion, Hello, PROTOCOL_VERSION, Rejection, TickState, codec,
-};
 use snake::{Dir, Snake, SnakeInput, SnakeRules, SnakeState};
 use tests::{Client, ClientError, TestServer, close_of, raw_socket, within};
+use tickwire::{
+    ClientMsg, CloseReason, GameVersion, Hello, PROTOCOL_VERSION, Rejection, TickState, codec,
+};
 use tokio_tungstenite::tungstenite::Message;
 
 type SnakeClient = Client<Snake>;
@@ -20,8 +20,8 @@ fn snake() -> Snake {
 }
 
 /// Timings short enough for tests, long enough that a loaded machine does not trip them.
-fn fast_config() -> server::Config {
-    server::Config {
+fn fast_config() -> tickwire_server::Config {
+    tickwire_server::Config {
         tick_rate: Some(30),
         seed: Some(1),
         ping_interval: Duration::from_millis(100),
@@ -30,7 +30,7 @@ fn fast_config() -> server::Config {
         close_timeout: Duration::from_millis(500),
         reconnect_grace: Duration::from_millis(300),
         drain_timeout: Duration::from_millis(500),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     }
 }
 
@@ -79,7 +79,7 @@ fn hello(protocol: u16, game_version: u16) -> ClientMsg<SnakeInput> {
         },
         name: "tester".into(),
         resume: None,
-        join: netcode::Join::Quick,
+        join: tickwire::Join::Quick,
     })
 }
 
@@ -226,7 +226,7 @@ async fn a_wrong_protocol_version_is_rejected_with_4000() {
     };
     assert!(matches!(
         rejection,
-        netcode::ServerMsg::Reject(Rejection::VersionMismatch {
+        tickwire::ServerMsg::Reject(Rejection::VersionMismatch {
             protocol: PROTOCOL_VERSION,
             ..
         })
@@ -260,7 +260,7 @@ async fn an_invalid_name_is_rejected_with_4002() {
 
 #[tokio::test]
 async fn a_full_server_rejects_with_4001() {
-    let config = server::Config {
+    let config = tickwire_server::Config {
         max_rooms: 1,
         room_capacity: Some(1),
         ..fast_config()
@@ -278,7 +278,7 @@ async fn a_full_server_rejects_with_4001() {
 
 #[tokio::test]
 async fn a_full_room_puts_the_next_player_in_a_new_room() {
-    let config = server::Config {
+    let config = tickwire_server::Config {
         room_capacity: Some(2),
         ..fast_config()
     };

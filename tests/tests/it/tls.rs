@@ -3,10 +3,10 @@
 use std::{sync::Arc, time::Duration};
 
 use futures_util::{SinkExt, StreamExt};
-use netcode::{ClientMsg, Hello, Join, ServerMsg, codec};
 use rustls::pki_types::ServerName;
 use snake::{Snake, SnakeDelta, SnakeInput, SnakeState};
 use tests::{TestServer, within};
+use tickwire::{ClientMsg, Hello, Join, ServerMsg, codec};
 use tokio::{io::AsyncWriteExt, net::TcpStream};
 use tokio_rustls::TlsConnector;
 use tokio_tungstenite::tungstenite::Message;
@@ -58,11 +58,11 @@ fn connector(cert: &Cert) -> TlsConnector {
 #[tokio::test]
 async fn with_a_certificate_the_server_speaks_wss_itself() {
     let cert = Cert::new();
-    let config = server::Config {
+    let config = tickwire_server::Config {
         tls_cert: Some(cert.dir.join("cert.pem")),
         tls_key: Some(cert.dir.join("key.pem")),
         handshake_timeout: Duration::from_secs(1),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     };
     let server = TestServer::start(Snake::default(), config).await;
 
@@ -91,11 +91,11 @@ async fn with_a_certificate_the_server_speaks_wss_itself() {
 #[tokio::test]
 async fn plain_http_to_a_tls_port_gets_nothing() {
     let cert = Cert::new();
-    let config = server::Config {
+    let config = tickwire_server::Config {
         tls_cert: Some(cert.dir.join("cert.pem")),
         tls_key: Some(cert.dir.join("key.pem")),
         handshake_timeout: Duration::from_secs(1),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     };
     let server = TestServer::start(Snake::default(), config).await;
     let mut tcp = TcpStream::connect(server.addr()).await.unwrap();
@@ -112,9 +112,9 @@ async fn plain_http_to_a_tls_port_gets_nothing() {
 
 #[test]
 fn a_certificate_without_a_key_is_refused_at_start() {
-    let config = server::Config {
+    let config = tickwire_server::Config {
         tls_cert: Some("cert.pem".into()),
-        ..server::Config::default().in_memory()
+        ..tickwire_server::Config::default().in_memory()
     };
     assert_eq!(config.validate().unwrap_err().field, "tls_cert");
 }

@@ -1,8 +1,8 @@
 //! The bot brain: it reads a client's state and holds what returns the ball.
 
-use netcode::PlayerId;
 use pong::testing::Stepper;
 use pong::{Motion, PongState, Side, bot};
+use tickwire::PlayerId;
 
 use crate::{ball, endless, p, room};
 

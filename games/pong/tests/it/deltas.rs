@@ -1,10 +1,12 @@
 //! Delta snapshots: whatever happens in the room and whichever baseline the client holds,
 //! applying the delta gives back exactly the server's state, and a tick of play is small.
 
-use netcode::{Body, Game, MatchPhase, Reconstructor, ServerMsg, Snapshot, codec, delta::History};
+use tickwire::{Body, MatchPhase, Reconstructor, ServerMsg, Snapshot, codec, delta::History};
+
 use pong::testing::Stepper;
 use pong::{BallChange, Motion, PaddleChange, Pong, PongDelta, PongRules, PongState, bot};
 use proptest::prelude::*;
+use tickwire::Diff;
 
 use crate::{ball, p, room};
 
@@ -97,8 +99,8 @@ proptest! {
         let states = play(seed, ticks);
         for (i, next) in states.iter().enumerate().skip(1) {
             let base = &states[i.saturating_sub(ages[i % ages.len()])];
-            let delta = over_the_wire(&Pong::diff(base, next));
-            let rebuilt = Pong::apply(base, &delta);
+            let delta = over_the_wire(&Diff::diff(base, next));
+            let rebuilt = Diff::apply(base, &delta);
             prop_assert_eq!(rebuilt.as_ref(), Ok(next), "tick {} from {:?}", i, base);
         }
     }
@@ -130,7 +132,7 @@ proptest! {
             });
             history.push(tick, state.clone());
             let body = match history.baseline(acked) {
-                Some((age, base)) => Body::Delta { age, delta: Pong::diff(base, state) },
+                Some((age, base)) => Body::Delta { age, delta: Diff::diff(base, state) },
                 None => Body::Full(state.clone()),
             };
             let msg = ServerMsg::Snapshot(Snapshot {
@@ -162,7 +164,7 @@ fn a_tick_of_play_is_a_few_bytes() {
     room.hold(p(1), Motion::Down);
     let before = room.step();
     let after = room.step();
-    let delta = Pong::diff(&before, &after);
+    let delta = Diff::diff(&before, &after);
     assert_eq!(delta.ball, BallChange::Coasted { steps: 1 });
     assert_eq!(
         delta.paddles,
@@ -174,7 +176,7 @@ fn a_tick_of_play_is_a_few_bytes() {
     assert!(delta_bytes < 16, "delta {delta_bytes} B");
     assert!(delta_bytes <= 10, "delta {delta_bytes} B");
     assert!(full_bytes <= 48, "full {full_bytes} B");
-    assert_eq!(Pong::apply(&before, &delta).unwrap(), after);
+    assert_eq!(Diff::apply(&before, &delta).unwrap(), after);
     // Inside a whole server message, a minute into a round.
     let message = |body| {
         let msg = ServerMsg::<PongState, PongDelta>::Snapshot(Snapshot {
@@ -197,13 +199,13 @@ fn a_tick_of_play_is_a_few_bytes() {
     // Several ticks apart it is barely bigger: the ball coasted, the paddle moved further
     // (144 units is a three-byte varint rather than one).
     let later = room.step_n(5);
-    let delta = Pong::diff(&before, &later);
+    let delta = Diff::diff(&before, &later);
     assert_eq!(delta.ball, BallChange::Coasted { steps: 6 });
     assert!(codec::encode(&delta).unwrap().len() <= delta_bytes + 2);
-    assert_eq!(Pong::apply(&before, &delta).unwrap(), later);
+    assert_eq!(Diff::apply(&before, &delta).unwrap(), later);
 
     // Nothing at all changing (a paused room) costs next to nothing.
-    let still = Pong::diff(&after, &after);
+    let still = Diff::diff(&after, &after);
     println!(
         "pong wire sizes: unchanged delta {} B",
         codec::encode(&still).unwrap().len()
@@ -217,22 +219,22 @@ fn a_delta_for_another_baseline_is_refused_not_misapplied() {
     room.hold(p(1), Motion::Up);
     let base = room.step();
     let next = room.step();
-    let delta = Pong::diff(&base, &next);
+    let delta = Diff::diff(&base, &next);
     let mut fewer = base.clone();
     fewer.paddles.pop();
     assert!(
-        Pong::apply(&fewer, &delta).is_err(),
+        Diff::apply(&fewer, &delta).is_err(),
         "paddle count mismatch"
     );
     let mut at_the_edge = base.clone();
     at_the_edge.paddles[0].y = 5;
     assert!(
-        Pong::apply(&at_the_edge, &delta).is_err(),
+        Diff::apply(&at_the_edge, &delta).is_err(),
         "moves above y = 0"
     );
     let mut corner = base.clone();
     corner.ball = ball(u16::MAX - 3, 500, 14, 3);
-    assert!(Pong::apply(&corner, &delta).is_err(), "coasts past u16");
+    assert!(Diff::apply(&corner, &delta).is_err(), "coasts past u16");
 }
 
 #[test]
@@ -250,14 +252,14 @@ fn a_coast_of_any_length_is_computed_not_looped() {
         court: None,
     };
     assert_eq!(
-        Pong::apply(&base, &delta).unwrap().ball,
+        Diff::apply(&base, &delta).unwrap().ball,
         ball(u16::MAX, u16::MAX, 1, 1)
     );
     let base = PongState {
         ball: ball(1, 1, i16::MAX, 1),
         ..base
     };
-    assert!(Pong::apply(&base, &delta).is_err());
+    assert!(Diff::apply(&base, &delta).is_err());
 }
 
 /// Plays a long match with random acks and checks that every kind of change occurs and
@@ -297,7 +299,7 @@ fn every_kind_of_change_occurs_and_applies_exactly() {
         history.push(tick, state.clone());
         let body = match history.baseline(acked) {
             Some((age, base)) => {
-                let delta = Pong::diff(base, &state);
+                let delta = Diff::diff(base, &state);
                 delta.paddles.iter().for_each(|c| kind("paddle", c));
                 kind("ball", &delta.ball);
                 kind("joined", &delta.joined.len().min(1));

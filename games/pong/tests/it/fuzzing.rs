@@ -2,12 +2,12 @@
 //! the fuzz harnesses (`pong::fuzz`) never fail on random or mutated input, and applying any
 //! delta to any state fails cleanly or gives a state the next diff reproduces.
 
-use netcode::{Body, ClientMsg, MatchPhase, PlayerId, ServerMsg, Snapshot, codec};
 use pong::{
     BallChange, BallView, Court, Motion, PaddleChange, PaddleView, PongDelta, PongInput, PongRules,
     PongState, Side, fuzz,
 };
 use proptest::prelude::*;
+use tickwire::{Body, ClientMsg, MatchPhase, PlayerId, ServerMsg, Snapshot, codec};
 
 fn motion() -> impl Strategy<Value = Motion> {
     prop::sample::select(Motion::ALL.to_vec())

@@ -1,8 +1,9 @@
 //! Seats, joins, leaves, rejoins, round starts and the room's settings.
 
-use netcode::Game;
 use pong::testing::Stepper;
 use pong::{BallView, Motion, Pong, PongRules, Side};
+use tickwire::Wire;
+use tickwire_game::Game;
 
 use crate::{ball, endless, p, room};
 

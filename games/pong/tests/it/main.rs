@@ -9,9 +9,9 @@ mod lifecycle;
 mod paddles;
 mod replay;
 
-use netcode::PlayerId;
 use pong::testing::Stepper;
 use pong::{BallView, PongRules};
+use tickwire::PlayerId;
 
 pub(crate) fn p(id: u32) -> PlayerId {
     PlayerId(id)

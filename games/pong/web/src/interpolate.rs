@@ -7,8 +7,8 @@
 //! the two states alone, exactly (with the server's own `fold`), and [`ball_at`] draws each
 //! kind its own way.
 
-use client_wasm::smooth::Point;
 use pong::{BallView, Court, PaddleView, physics::fold};
+use tickwire_web::smooth::Point;
 
 /// How the ball got from one tick's state to the next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub fn ball_path(court: &Court, from: BallView, to: BallView) -> BallPath {
 pub fn ball_at(court: &Court, from: BallView, to: BallView, alpha: f64) -> Point {
     let at = |ball: BallView| (f64::from(ball.x), f64::from(ball.y));
     match ball_path(court, from, to) {
-        BallPath::Coast | BallPath::Hit => client_wasm::smooth::lerp(at(from), at(to), alpha),
+        BallPath::Coast | BallPath::Hit => tickwire_web::smooth::lerp(at(from), at(to), alpha),
         BallPath::Bounce => {
             let (low, high) = court.ball_range();
             let r = f64::from(court.ball_radius);
@@ -104,8 +104,8 @@ fn wide(ball: BallView) -> (i64, i64, i64, i64) {
 
 #[cfg(test)]
 mod tests {
-    use netcode::PlayerId;
     use pong::{Motion, PongRules, PongState, Side, bot, testing::Stepper};
+    use tickwire::PlayerId;
 
     use super::*;
 

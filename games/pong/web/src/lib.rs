@@ -1,4 +1,4 @@
-//! Pong in the browser: the [`client_wasm::Frontend`] for pong, which Trunk builds with
+//! Pong in the browser: the [`tickwire_web::Frontend`] for pong, which Trunk builds with
 //! `www/pong/index.html`. Held keys and a finger become the paddle's [`Motion`], the own
 //! paddle is predicted at the present while the other paddle and the ball are interpolated,
 //! and the page is told the score.
@@ -29,9 +29,9 @@ pub mod interpolate;
 pub mod predict;
 pub mod render;
 
-use client_wasm::{Frontend, PlayerRow, Touch, runtime::Session, smooth::Smoother};
-use netcode::PlayerId;
 use pong::{Motion, Pong, PongInput, PongState, Side};
+use tickwire::PlayerId;
+use tickwire_web::{Frontend, PlayerRow, Touch, runtime::Session, smooth::Smoother};
 use wasm_bindgen::{JsValue, prelude::wasm_bindgen};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -44,7 +44,7 @@ use crate::{
 /// Entry point: called by the generated JS once the module is loaded.
 #[wasm_bindgen(start)]
 pub fn start() -> Result<(), JsValue> {
-    client_wasm::run(PongFrontend::default())
+    tickwire_web::run(PongFrontend::default())
 }
 
 /// Pong's part of the browser client.

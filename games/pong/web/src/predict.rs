@@ -2,7 +2,7 @@
 //! past, moving from the newest server state at the paddle's speed in the motion the server
 //! will apply (the input just sent, if not yet acknowledged), so a key press shows on the
 //! next frame. When a new state disagrees (the input landed a tick or two later than the
-//! prediction assumed), `client_wasm::smooth::Smoother` blends the jump away.
+//! prediction assumed), `tickwire_web::smooth::Smoother` blends the jump away.
 
 use pong::{Court, Motion};
 

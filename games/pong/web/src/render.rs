@@ -7,9 +7,9 @@
 //! matches to the screen's pixel density, so sizes scale with the court, not with CSS
 //! pixels; only the smallest text has a floor in CSS pixels.
 
-use client_wasm::{smooth::Point, timeline::Frame};
-use netcode::PlayerId;
 use pong::{Court, PaddleView, PongState, Side};
+use tickwire::PlayerId;
+use tickwire_web::{smooth::Point, timeline::Frame};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::interpolate::{ball_at, paddle_y};

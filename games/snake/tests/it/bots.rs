@@ -1,8 +1,8 @@
 //! The bot brain: it survives far better than chance and never reverses.
 
-use netcode::{Bot, PlayerId};
 use snake::testing::Stepper;
 use snake::{Dir, Snake, SnakeInput, SnakeRules, SnakeState, SplitMix64, bot};
+use tickwire::{Bot, PlayerId};
 
 use crate::{bare_room, c, p};
 

@@ -1,13 +1,15 @@
 //! Delta snapshots: whatever the game does and whichever ticks the client acknowledges,
 //! applying deltas on the client gives back exactly the server's state.
 
-use netcode::{
-    Body, Game, Reconstructor, Snapshot, codec,
+use tickwire::{
+    Body, Reconstructor, Snapshot, codec,
     delta::{History, MAX_BASELINE_AGE},
 };
+
 use proptest::prelude::*;
 use snake::testing::Stepper;
 use snake::{Dir, Snake, SnakeRules, SnakeState, delta::Change};
+use tickwire::Diff;
 
 use crate::{bare_rules, c, p};
 
@@ -86,15 +88,15 @@ proptest! {
             });
             history.push(tick, state.clone());
             let body = match history.baseline(acked) {
-                Some((age, base)) => { deltas += 1; Body::Delta { age, delta: Snake::diff(base, &state) } }
+                Some((age, base)) => { deltas += 1; Body::Delta { age, delta: Diff::diff(base, &state) } }
                 None => { keyframes += 1; Body::Full(state.clone()) }
             };
             // Through the real codec, as on the wire.
-            let wire = codec::encode(&netcode::ServerMsg::Snapshot(Snapshot { tick, ack: 0, phase: netcode::MatchPhase::Running { ticks_left: 1 }, body })).unwrap();
+            let wire = codec::encode(&tickwire::ServerMsg::Snapshot(Snapshot { tick, ack: 0, phase: tickwire::MatchPhase::Running { ticks_left: 1 }, body })).unwrap();
             if delivery.skipped {
                 continue;
             }
-            let Ok(netcode::ServerMsg::Snapshot(snapshot)) = codec::decode_server::<SnakeState, snake::SnakeDelta>(&wire) else {
+            let Ok(tickwire::ServerMsg::Snapshot(snapshot)) = codec::decode_server::<SnakeState, snake::SnakeDelta>(&wire) else {
                 panic!("a snapshot decodes");
             };
             let rebuilt = client.receive(snapshot).unwrap_or_else(|e| panic!("tick {tick}: {e}"));
@@ -116,7 +118,7 @@ fn a_tick_of_steady_play_is_a_couple_of_bytes_per_snake() {
     }
     let before = room.step_n(3);
     let after = room.step();
-    let delta = Snake::diff(&before, &after);
+    let delta = Diff::diff(&before, &after);
     let steps = delta
         .snakes
         .iter()
@@ -129,7 +131,7 @@ fn a_tick_of_steady_play_is_a_couple_of_bytes_per_snake() {
         delta_bytes * 8 <= full_bytes,
         "delta {delta_bytes} B vs full {full_bytes} B"
     );
-    assert_eq!(Snake::apply(&before, &delta).unwrap(), after);
+    assert_eq!(Diff::apply(&before, &delta).unwrap(), after);
 }
 
 #[test]
@@ -139,17 +141,17 @@ fn a_delta_for_another_baseline_is_refused_not_misapplied() {
     room.place(p(1), &[c(5, 5), c(4, 5)], Dir::Right);
     let base = room.state();
     let next = room.step();
-    let delta = Snake::diff(&base, &next);
+    let delta = Diff::diff(&base, &next);
     let mut other = base.clone();
     other.snakes.clear();
     assert!(
-        Snake::apply(&other, &delta).is_err(),
+        Diff::apply(&other, &delta).is_err(),
         "a snake count mismatch is an error"
     );
     let mut walled = base.clone();
     walled.snakes[0].body[0] = c(19, 5);
     assert!(
-        Snake::apply(&walled, &delta).is_err(),
+        Diff::apply(&walled, &delta).is_err(),
         "stepping off the grid is an error"
     );
 }
@@ -183,7 +185,7 @@ fn every_kind_of_change_occurs_and_applies_exactly() {
         history.push(tick, state.clone());
         let body = match history.baseline(acked) {
             Some((age, base)) => {
-                let delta = Snake::diff(base, &state);
+                let delta = Diff::diff(base, &state);
                 for change in &delta.snakes {
                     seen.insert(
                         format!("{change:?}")
@@ -211,7 +213,7 @@ fn every_kind_of_change_occurs_and_applies_exactly() {
             .receive(Snapshot {
                 tick,
                 ack: 0,
-                phase: netcode::MatchPhase::Running { ticks_left: 1 },
+                phase: tickwire::MatchPhase::Running { ticks_left: 1 },
                 body,
             })
             .expect("applies");

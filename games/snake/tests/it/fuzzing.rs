@@ -2,12 +2,12 @@
 //! the fuzz harnesses (`snake::fuzz`, the same code `fuzz/` runs) never fail on random or
 //! mutated input, and every input cargo-fuzz ever crashed stays fixed.
 
-use netcode::{
-    Body, ClientMsg, Game, MatchPhase, PlayerId, Reconstructor, ServerMsg, Snapshot, codec,
-};
+use tickwire::{Body, ClientMsg, MatchPhase, PlayerId, Reconstructor, ServerMsg, Snapshot, codec};
+
 use proptest::prelude::*;
 use snake::delta::{Change, FoodChange};
 use snake::{Cell, Dir, Snake, SnakeDelta, SnakeInput, SnakeState, SnakeView, fuzz};
+use tickwire::Diff;
 
 fn dir() -> impl Strategy<Value = Dir> {
     prop::sample::select(Dir::ALL.to_vec())
@@ -280,7 +280,7 @@ fn fuzz_crash_a_move_off_a_shrunken_grid_is_sent_in_full() {
         snakes: vec![snake(&[(6, 9), (6, 8)], Dir::Down)],
         ..base.clone()
     };
-    let delta = Snake::diff(&base, &next);
+    let delta = Diff::diff(&base, &next);
     assert!(
         matches!(delta.snakes[..], [Change::Reset { .. }]),
         "{delta:?}"

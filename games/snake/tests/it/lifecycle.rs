@@ -1,8 +1,8 @@
 //! Joining, dying, respawning and leaving.
 
-use netcode::Game;
 use snake::testing::Stepper;
 use snake::{Dir, SnakeInput, SnakeRules};
+use tickwire_game::Game;
 
 use crate::{bare_room, bare_rules, c, p};
 

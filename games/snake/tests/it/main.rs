@@ -12,9 +12,9 @@ mod properties;
 mod replay;
 mod wire;
 
-use netcode::PlayerId;
 use snake::testing::Stepper;
 use snake::{Cell, SnakeRules};
+use tickwire::PlayerId;
 
 pub(crate) fn p(id: u32) -> PlayerId {
     PlayerId(id)

@@ -39,8 +39,8 @@ fn same_seed_and_inputs_replay_identically() {
     for (tick, (a, b)) in first.iter().zip(&second).enumerate() {
         assert_eq!(a, b, "diverged at tick {tick}");
         assert_eq!(
-            netcode::codec::encode(a).unwrap(),
-            netcode::codec::encode(b).unwrap()
+            tickwire::codec::encode(a).unwrap(),
+            tickwire::codec::encode(b).unwrap()
         );
     }
     // The script really played: snakes died and ate.

@@ -1,18 +1,26 @@
 //! Wire types, their encoded size, the rules' bounds and the game's identity.
 
-use netcode::{Game, PlayerId};
+use tickwire::{PlayerId, Wire};
+
 use snake::{Cell, Dir, Snake, SnakeInput, SnakeRules, SnakeState, SnakeView};
+use tickwire_game::Game;
 
 #[test]
 fn wire_types_round_trip_through_the_codec() {
     let input = SnakeInput { dir: Dir::Left };
-    let bytes = netcode::codec::encode(&input).unwrap();
+    let bytes = tickwire::codec::encode(&input).unwrap();
     assert_eq!(bytes.len(), 1);
-    assert_eq!(netcode::codec::decode::<SnakeInput>(&bytes).unwrap(), input);
+    assert_eq!(
+        tickwire::codec::decode::<SnakeInput>(&bytes).unwrap(),
+        input
+    );
 
     let state = ten_snake_state();
-    let bytes = netcode::codec::encode(&state).unwrap();
-    assert_eq!(netcode::codec::decode::<SnakeState>(&bytes).unwrap(), state);
+    let bytes = tickwire::codec::encode(&state).unwrap();
+    assert_eq!(
+        tickwire::codec::decode::<SnakeState>(&bytes).unwrap(),
+        state
+    );
 }
 
 /// Ten players named "player-NN", 20 segments each, and 13 food: a full default room.
@@ -38,7 +46,7 @@ fn ten_snake_state() -> SnakeState {
 
 #[test]
 fn a_full_room_snapshot_encodes_compactly() {
-    let bytes = netcode::codec::encode(&ten_snake_state()).unwrap();
+    let bytes = tickwire::codec::encode(&ten_snake_state()).unwrap();
     println!("10 snakes x 20 segments + 13 food: {} bytes", bytes.len());
     // Per snake: id 3, name 10, body 1 + 40, dir 1, alive 1, score 1, respawn 1.
     assert!(bytes.len() < 650, "{} bytes", bytes.len());

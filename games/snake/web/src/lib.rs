@@ -1,4 +1,4 @@
-//! Snake in the browser: the [`client_wasm::Frontend`] for snake, which Trunk builds with
+//! Snake in the browser: the [`tickwire_web::Frontend`] for snake, which Trunk builds with
 //! `www/index.html`. Keys and swipes become turns, the own snake is predicted at the
 //! present while the others are interpolated, and the page is told who crashed.
 //!
@@ -11,13 +11,13 @@ pub mod controls;
 pub mod predict;
 pub mod render;
 
-use client_wasm::{
+use snake::{Dir, Snake, SnakeInput, SnakeState};
+use tickwire::PlayerId;
+use tickwire_web::{
     Frontend, PlayerRow, Touch,
     runtime::Session,
     smooth::{Point, Smoother},
 };
-use netcode::PlayerId;
-use snake::{Dir, Snake, SnakeInput, SnakeState};
 use wasm_bindgen::{JsValue, prelude::wasm_bindgen};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -30,7 +30,7 @@ use crate::{
 /// Entry point: called by the generated JS once the module is loaded.
 #[wasm_bindgen(start)]
 pub fn start() -> Result<(), JsValue> {
-    client_wasm::run(SnakeFrontend::default())
+    tickwire_web::run(SnakeFrontend::default())
 }
 
 /// Snake's part of the browser client.

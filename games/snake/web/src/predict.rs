@@ -4,8 +4,8 @@
 //! (the turn landed a tick later than predicted), the difference is blended away over a
 //! moment instead of snapping.
 
-use client_wasm::smooth::Point;
 use snake::{Cell, Dir, SnakeView};
+use tickwire_web::smooth::Point;
 
 /// Corrections larger than this (in cells) are not smoothed: the snake respawned or
 /// something else discontinuous happened, and sliding across the board would be wrong.
@@ -60,7 +60,7 @@ pub fn own_path(
 
 #[cfg(test)]
 mod tests {
-    use netcode::PlayerId;
+    use tickwire::PlayerId;
 
     use super::*;
 

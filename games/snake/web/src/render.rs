@@ -1,13 +1,13 @@
 //! Drawing snake on a 2D canvas at display refresh: interpolated snake paths, food, walls,
 //! names, with the player's own snake highlighted.
 
-use client_wasm::{
+use snake::{Cell, SnakeState, SnakeView};
+use tickwire::PlayerId;
+use tickwire_web::{
     player_colour,
     smooth::{Point, lerp},
     timeline::Frame,
 };
-use netcode::PlayerId;
-use snake::{Cell, SnakeState, SnakeView};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// Body thickness as a fraction of a cell.
