@@ -1,25 +1,28 @@
-//! A native client for any toolkit game over tokio-tungstenite: the transport of loadgen's
-//! bots and of the socket tests. It speaks exactly the protocol the browser client speaks.
-
-use std::marker::PhantomData;
+//! A native client for any toolkit game: the protocol is the toolkit's
+//! [`tickwire::session::Session`], exactly as in the browser; this module only carries its
+//! bytes over a tokio-tungstenite WebSocket and keeps its clock. Loadgen's bots and the
+//! socket tests use it.
 
 use futures_util::{SinkExt, StreamExt};
 use tickwire::{
-    ClientMsg, DeltaError, DeltaOf, Hello, Join, Reconstructor, Rejection, ResumeToken, ServerMsg,
-    TickState, Welcome, Wire, codec,
+    Join, Rejection, ResumeToken, TickState, Welcome, Wire,
+    session::{Command, Event, Failure, Phase, Session, SessionConfig},
 };
-use tokio::net::TcpStream;
+use tokio::{net::TcpStream, time::Instant};
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,
     tungstenite::{
         self, Message,
-        protocol::{CloseFrame, WebSocketConfig},
+        protocol::{CloseFrame, WebSocketConfig, frame::coding::CloseCode},
     },
 };
 
 /// Bytes read from the socket at once. Snapshots are a few KiB at most; tungstenite's
 /// 128 KiB default would cost that much per bot when a load generator runs thousands.
 const READ_BUFFER_BYTES: usize = 8 * 1024;
+
+/// How long closing waits for the server's half of the close handshake.
+const CLOSE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The socket type of a native client.
 pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -33,7 +36,7 @@ pub enum ClientError {
     /// The server refused the hello.
     #[error("rejected: {0:?}")]
     Rejected(Rejection),
-    /// The server closed the connection.
+    /// The server closed the connection and the session does not reconnect.
     #[error("closed by server: {code} {reason}")]
     Closed {
         /// The close code, 1005 if none was sent.
@@ -41,15 +44,12 @@ pub enum ClientError {
         /// The close reason.
         reason: String,
     },
-    /// The server sent something that is not a valid message.
-    #[error(transparent)]
-    Codec(#[from] codec::CodecError),
-    /// A valid message that does not fit the protocol state, such as a second welcome.
-    #[error("unexpected message: {0}")]
-    Unexpected(&'static str),
-    /// A delta snapshot did not apply to its baseline.
-    #[error(transparent)]
-    Delta(#[from] DeltaError),
+    /// The session stopped for good: an undecodable message, a version mismatch.
+    #[error("stopped: {0}")]
+    Failed(Failure),
+    /// The session is not seated as a player (a spectator, or not connected).
+    #[error("not playing")]
+    NotPlaying,
 }
 
 /// How a client behaves.
@@ -58,6 +58,9 @@ pub struct Options {
     /// Acknowledge every reconstructed snapshot, so the server sends deltas. Without acks
     /// the server sends every snapshot whole, which is useful for comparisons.
     pub ack: bool,
+    /// Reconnect (and resume the seat) after a drop, as a browser does. Off by default:
+    /// bots and tests report a drop rather than hide it.
+    pub reconnect: bool,
     /// Where to join.
     pub join: Join,
     /// A token from an earlier welcome, to reclaim that seat.
@@ -68,26 +71,30 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             ack: true,
+            reconnect: false,
             join: Join::Quick,
             resume: None,
         }
     }
 }
 
-/// One connected, welcomed player of game `G`.
+/// One welcomed client of game `W`.
 #[derive(Debug)]
-pub struct Client<G: Wire> {
-    ws: Socket,
+pub struct Client<W: Wire> {
+    url: String,
+    session: Session<W>,
+    ws: Option<Socket>,
+    /// The clock the session runs on.
+    epoch: Instant,
+    /// The newest welcome (kept after a disconnect, for reports).
     welcome: Welcome,
-    options: Options,
-    states: Reconstructor<G>,
-    next_seq: u32,
-    bytes_sent: u64,
-    bytes_received: u64,
-    game: PhantomData<G>,
+    /// The refusal that preceded a close, to report it rather than the close.
+    rejection: Option<Rejection>,
+    /// The transport error behind the last 1006, to report it rather than the code.
+    transport_error: Option<tungstenite::Error>,
 }
 
-impl<G: Wire> Client<G> {
+impl<W: Wire> Client<W> {
     /// Connects to `url`, says hello as `name` and waits for the welcome.
     pub async fn connect(url: &str, name: &str) -> Result<Self, ClientError> {
         Self::connect_with(url, name, Options::default()).await
@@ -99,11 +106,21 @@ impl<G: Wire> Client<G> {
         name: &str,
         options: Options,
     ) -> Result<Self, ClientError> {
-        let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
-        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true).await?;
+        let mut session = Session::new(SessionConfig {
+            ack: options.ack,
+            reconnect: options.reconnect,
+            seed: seed_from(name),
+            ..SessionConfig::default()
+        });
+        match options.resume {
+            Some(token) => session.rejoin(name, options.join, token),
+            None => session.play(name, options.join),
+        }
         let mut client = Client {
-            ws,
-            // Replaced by the server's welcome before the client is handed out.
+            url: url.to_owned(),
+            session,
+            ws: None,
+            epoch: Instant::now(),
             welcome: Welcome {
                 role: tickwire::Role::Spectator,
                 room: tickwire::RoomId(0),
@@ -113,136 +130,233 @@ impl<G: Wire> Client<G> {
                 resume: None,
                 resumed: false,
             },
-            options,
-            states: Reconstructor::default(),
-            next_seq: 1,
-            bytes_sent: 0,
-            bytes_received: 0,
-            game: PhantomData,
+            rejection: None,
+            transport_error: None,
         };
-        let join = client.options.join.clone();
-        let hello =
-            ClientMsg::<G::Input>::Hello(Hello::new::<G>(name, join, client.options.resume));
-        client.send(&hello).await?;
-        match client.recv().await? {
-            ServerMsg::Welcome(welcome) => client.welcome = welcome,
-            ServerMsg::Reject(rejection) => return Err(ClientError::Rejected(rejection)),
-            ServerMsg::Snapshot(_) | ServerMsg::Pong { .. } => {
-                return Err(ClientError::Unexpected("snapshot or pong before welcome"));
+        loop {
+            if let Event::Welcomed(_) = client.next_event().await? {
+                return Ok(client);
             }
         }
-        Ok(client)
     }
 
-    /// What the server said when it let us in.
+    /// What the server said when it last let us in.
     pub fn welcome(&self) -> &Welcome {
         &self.welcome
     }
 
+    /// The protocol session: its phase, acknowledged and unacknowledged inputs, latest
+    /// state, round trip.
+    pub fn session(&self) -> &Session<W> {
+        &self.session
+    }
+
     /// Sends one input and returns its sequence number.
-    pub async fn send_input(&mut self, input: G::Input) -> Result<u32, ClientError> {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.send(&ClientMsg::Input { seq, input }).await?;
+    pub async fn send_input(&mut self, input: W::Input) -> Result<u32, ClientError> {
+        let now = self.now();
+        let seq = self
+            .session
+            .send_input(input, now)
+            .ok_or(ClientError::NotPlaying)?;
+        self.run_commands().await;
         Ok(seq)
     }
 
-    /// Waits for the next snapshot, skipping pongs, and returns the whole state it
-    /// describes; acknowledges it unless the options say not to.
-    pub async fn next_snapshot(&mut self) -> Result<TickState<G::Snapshot>, ClientError> {
+    /// Waits for the next rebuilt snapshot (acknowledged unless the options say not to),
+    /// reconnecting on the way if the options allow.
+    pub async fn next_snapshot(&mut self) -> Result<TickState<W::Snapshot>, ClientError> {
         loop {
-            match self.recv().await? {
-                ServerMsg::Snapshot(snapshot) => {
-                    let state = self.states.receive(snapshot)?;
-                    if self.options.ack {
-                        self.send(&ClientMsg::Ack { tick: state.tick }).await?;
-                    }
-                    return Ok(state);
-                }
-                ServerMsg::Pong { .. } => {}
-                ServerMsg::Reject(rejection) => return Err(ClientError::Rejected(rejection)),
-                ServerMsg::Welcome(_) => return Err(ClientError::Unexpected("second welcome")),
+            if let Event::Snapshot { state, .. } = self.next_event().await? {
+                return Ok(state);
             }
         }
     }
 
-    /// Sends a protocol-level ping and waits for its pong, skipping snapshots; returns the
-    /// server's clock from the pong.
-    pub async fn ping(&mut self, sent_ms: u32) -> Result<u64, ClientError> {
-        self.send(&ClientMsg::Ping { sent_ms }).await?;
+    /// Sends a protocol-level ping now and waits for its pong, skipping snapshots; returns
+    /// the server's clock from the pong.
+    pub async fn ping(&mut self) -> Result<u64, ClientError> {
+        let now = self.now();
+        self.session.ping(now);
         loop {
-            match self.recv().await? {
-                ServerMsg::Pong {
-                    sent_ms: echoed,
-                    server_ms,
-                } if echoed == sent_ms => return Ok(server_ms),
-                ServerMsg::Pong { .. } | ServerMsg::Snapshot(_) => {}
-                ServerMsg::Reject(rejection) => return Err(ClientError::Rejected(rejection)),
-                ServerMsg::Welcome(_) => return Err(ClientError::Unexpected("second welcome")),
+            if let Event::Pong { server_ms, .. } = self.next_event().await? {
+                return Ok(server_ms);
             }
         }
     }
 
-    /// Says goodbye and waits for the server's close.
+    /// Says goodbye (the server frees the seat at once) and closes.
     pub async fn leave(mut self) -> Result<(), ClientError> {
-        self.send(&ClientMsg::<G::Input>::Leave).await?;
-        loop {
-            match self.recv().await {
-                Err(ClientError::Closed { .. }) => return Ok(()),
-                Err(e) => return Err(e),
-                Ok(_) => {}
-            }
-        }
-    }
-
-    /// WebSocket payload bytes sent so far.
-    pub fn bytes_sent(&self) -> u64 {
-        self.bytes_sent
-    }
-
-    /// WebSocket payload bytes received so far.
-    pub fn bytes_received(&self) -> u64 {
-        self.bytes_received
-    }
-
-    /// The underlying socket, for tests that misbehave on purpose.
-    pub fn socket(&mut self) -> &mut Socket {
-        &mut self.ws
-    }
-
-    async fn send(&mut self, msg: &ClientMsg<G::Input>) -> Result<(), ClientError> {
-        let bytes = codec::encode(msg)?;
-        self.bytes_sent += bytes.len() as u64;
-        self.ws.send(Message::Binary(bytes.into())).await?;
+        self.session.leave();
+        self.run_commands().await;
         Ok(())
     }
 
-    async fn recv(&mut self) -> Result<ServerMsg<G::Snapshot, DeltaOf<G>>, ClientError> {
+    /// Message bytes sent so far.
+    pub fn bytes_sent(&self) -> u64 {
+        self.session.bytes_sent()
+    }
+
+    /// Message bytes received so far.
+    pub fn bytes_received(&self) -> u64 {
+        self.session.bytes_received()
+    }
+
+    /// The underlying socket while connected, for tests that misbehave on purpose.
+    pub fn socket(&mut self) -> Option<&mut Socket> {
+        self.ws.as_mut()
+    }
+
+    /// Milliseconds on the session's clock.
+    fn now(&self) -> f64 {
+        self.epoch.elapsed().as_secs_f64() * 1_000.0
+    }
+
+    /// Runs the session until it has something to say, or has stopped for good.
+    async fn next_event(&mut self) -> Result<Event<W::Snapshot>, ClientError> {
         loop {
-            match self.ws.next().await {
-                Some(Ok(Message::Binary(bytes))) => {
-                    self.bytes_received += bytes.len() as u64;
-                    return Ok(codec::decode_server(&bytes)?);
+            self.run_commands().await;
+            if let Some(event) = self.session.poll_event() {
+                match &event {
+                    Event::Welcomed(welcome) => {
+                        self.welcome = welcome.clone();
+                        self.rejection = None;
+                    }
+                    Event::Rejected(rejection) => self.rejection = Some(rejection.clone()),
+                    _ => {}
                 }
-                Some(Ok(Message::Close(frame))) => return Err(closed(frame)),
-                Some(Ok(Message::Text(_))) => return Err(ClientError::Unexpected("text frame")),
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e.into()),
-                None => return Err(closed(None)),
+                return Ok(event);
+            }
+            if let Some(error) = self.stopped() {
+                return Err(error);
+            }
+            self.wait().await;
+        }
+    }
+
+    /// Why the session will do nothing more, if it will not.
+    fn stopped(&mut self) -> Option<ClientError> {
+        let error = match self.session.phase() {
+            Phase::Lobby => ClientError::NotPlaying,
+            Phase::Closed { code, reason } => {
+                match (self.rejection.take(), self.transport_error.take()) {
+                    (Some(rejection), _) => ClientError::Rejected(rejection),
+                    (None, Some(error)) if *code == 1006 => ClientError::WebSocket(error),
+                    _ => ClientError::Closed {
+                        code: *code,
+                        reason: reason.clone(),
+                    },
+                }
+            }
+            Phase::Failed(failure) => match self.rejection.take() {
+                Some(rejection) => ClientError::Rejected(rejection),
+                None => ClientError::Failed(failure.clone()),
+            },
+            Phase::Connecting | Phase::Playing | Phase::Reconnecting { .. } => return None,
+        };
+        Some(error)
+    }
+
+    /// Waits for a message, the connection's end, or the session's next timer, and tells
+    /// the session.
+    async fn wait(&mut self) {
+        let deadline = self
+            .session
+            .poll_timeout()
+            .map(|at| self.epoch + std::time::Duration::from_secs_f64(at.max(0.0) / 1_000.0));
+        let frame = match (&mut self.ws, deadline) {
+            (Some(ws), Some(deadline)) => tokio::select! {
+                frame = ws.next() => Some(frame),
+                () = tokio::time::sleep_until(deadline) => None,
+            },
+            (Some(ws), None) => Some(ws.next().await),
+            (None, Some(deadline)) => {
+                tokio::time::sleep_until(deadline).await;
+                None
+            }
+            // Nothing open and nothing due: the session has stopped, which the caller sees.
+            (None, None) => return,
+        };
+        let now = self.now();
+        match frame {
+            None => self.session.handle_timeout(now),
+            Some(Some(Ok(Message::Binary(bytes)))) => self.session.on_message(&bytes, now),
+            // Not the protocol: decoding it fails, and the session says so.
+            Some(Some(Ok(Message::Text(text)))) => self.session.on_message(text.as_bytes(), now),
+            Some(Some(Ok(Message::Close(frame)))) => {
+                let (code, reason) = frame.map_or((1005, String::new()), |f| {
+                    (u16::from(f.code), f.reason.to_string())
+                });
+                self.ws = None;
+                self.session.on_close(code, &reason, now);
+            }
+            Some(Some(Ok(_))) => {}
+            Some(Some(Err(error))) => {
+                self.ws = None;
+                self.transport_error = Some(error);
+                self.session.on_close(1006, "", now);
+            }
+            Some(None) => {
+                self.ws = None;
+                self.session.on_close(1006, "", now);
             }
         }
     }
+
+    /// Does what the session asked, in order.
+    async fn run_commands(&mut self) {
+        while let Some(command) = self.session.poll_command() {
+            match command {
+                Command::Connect => self.open().await,
+                Command::Send(bytes) => {
+                    let Some(ws) = &mut self.ws else { continue };
+                    if let Err(error) = ws.send(Message::Binary(bytes.into())).await {
+                        self.ws = None;
+                        self.transport_error = Some(error);
+                        let now = self.now();
+                        self.session.on_close(1006, "", now);
+                    }
+                }
+                Command::Close { code, reason } => self.close(code, reason).await,
+            }
+        }
+    }
+
+    async fn open(&mut self) {
+        let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER_BYTES);
+        let opened =
+            tokio_tungstenite::connect_async_with_config(&self.url, Some(config), true).await;
+        let now = self.now();
+        match opened {
+            Ok((ws, _)) => {
+                self.ws = Some(ws);
+                self.session.on_open(now);
+            }
+            Err(error) => {
+                self.transport_error = Some(error);
+                self.session.on_close(1006, "", now);
+            }
+        }
+    }
+
+    /// Closes the socket with `code`, waiting (bounded) for the server's close.
+    async fn close(&mut self, code: u16, reason: &'static str) {
+        let Some(mut ws) = self.ws.take() else { return };
+        let frame = CloseFrame {
+            code: CloseCode::from(code),
+            reason: reason.into(),
+        };
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, async {
+            if ws.close(Some(frame)).await.is_ok() {
+                while let Some(Ok(_)) = ws.next().await {}
+            }
+        })
+        .await;
+    }
 }
 
-fn closed(frame: Option<CloseFrame>) -> ClientError {
-    match frame {
-        Some(frame) => ClientError::Closed {
-            code: frame.code.into(),
-            reason: frame.reason.to_string(),
-        },
-        None => ClientError::Closed {
-            code: 1005,
-            reason: String::new(),
-        },
-    }
+/// A backoff seed that differs between clients (by name) but not between runs.
+fn seed_from(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
 }

@@ -499,7 +499,8 @@ async fn play<G: Bot>(
     };
     let joined = Instant::now();
     let end = joined + duration;
-    let mut pending: VecDeque<(u32, G::Input, Instant)> = VecDeque::new();
+    // Inputs in flight and when they left, for their latency.
+    let mut pending: VecDeque<(u32, Instant)> = VecDeque::new();
     let mut last_tick = None;
     let lost = loop {
         let snapshot = tokio::select! {
@@ -517,7 +518,7 @@ async fn play<G: Bot>(
             result.tick_gaps += snapshot.tick.saturating_sub(last + 1);
         }
         last_tick = Some(snapshot.tick);
-        while let Some(&(seq, _, sent)) = pending.front() {
+        while let Some(&(seq, sent)) = pending.front() {
             if seq > snapshot.ack {
                 break;
             }
@@ -526,17 +527,22 @@ async fn play<G: Bot>(
                 .push(u32::try_from((now - sent).as_micros()).unwrap_or(u32::MAX));
             pending.pop_front();
         }
-        let sent = pending.back().map(|(_, input, _)| input);
+        // What the bot sent that the server has not applied yet, from the session.
+        let sent = client
+            .session()
+            .unacked()
+            .next_back()
+            .map(|(_, input, _)| input);
         let Some(input) = G::bot_input(&snapshot.state, me, sent) else {
             continue;
         };
-        match client.send_input(input.clone()).await {
+        match client.send_input(input).await {
             Ok(seq) => {
                 live.inputs.fetch_add(1, Relaxed);
                 if pending.len() == MAX_PENDING_INPUTS {
                     pending.pop_front();
                 }
-                pending.push_back((seq, input, now));
+                pending.push_back((seq, now));
             }
             Err(e) => break Some(e),
         }

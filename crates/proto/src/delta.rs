@@ -106,6 +106,16 @@ impl<G: Wire> Reconstructor<G> {
         })
     }
 
+    /// The newest rebuilt state and its tick.
+    pub fn latest(&self) -> Option<(u64, &G::Snapshot)> {
+        self.kept.back().map(|(tick, state)| (*tick, state))
+    }
+
+    /// How many states are kept as baselines.
+    pub fn kept(&self) -> usize {
+        self.kept.len()
+    }
+
     /// Forgets every baseline, as after reconnecting.
     pub fn clear(&mut self) {
         self.kept.clear();

@@ -20,6 +20,7 @@ pub mod diff;
 pub mod fuzz;
 pub mod link;
 pub mod protocol;
+pub mod session;
 pub mod wire;
 
 pub use bot::Bot;
@@ -30,6 +31,7 @@ pub use protocol::{
     Body, ClientMsg, GameVersion, Hello, Join, MatchPhase, PROTOCOL_VERSION, PlayerId, Rejection,
     ResumeToken, Role, RoomId, ServerMsg, Snapshot, Welcome, valid_room_code,
 };
+pub use session::Session;
 pub use wire::{DeltaOf, Message, Wire};
 
 /// `#[derive(Diff)]`: a field-wise delta for a snapshot type, so a game needs no

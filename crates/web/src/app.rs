@@ -401,7 +401,10 @@ impl<F: Frontend> App<F> {
     /// Fetches the room list every few seconds while the lobby is shown, and the
     /// leaderboard when the lobby appears and after each round; shows what arrived.
     fn refresh_lists(&mut self, now: f64) {
-        let lobby = matches!(self.session.phase(), Phase::Lobby | Phase::Failed(_));
+        let lobby = matches!(
+            self.session.phase(),
+            Phase::Lobby | Phase::Failed(_) | Phase::Closed { .. }
+        );
         if lobby {
             if !self.lobby_shown {
                 self.rooms.expire();

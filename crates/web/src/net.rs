@@ -1,14 +1,12 @@
-//! The browser's own WebSocket, carrying one game's messages through the shared tickwire
-//! codec. The [`Connection`] owns every JavaScript closure it registers and unregisters them
-//! when dropped, so reconnecting never leaks handlers.
+//! The browser's own WebSocket as a byte transport for the toolkit's session: binary
+//! messages in and out, opened and closed, nothing decoded here. The [`Connection`] owns
+//! every JavaScript closure it registers and unregisters them when dropped, so reconnecting
+//! never leaks handlers.
 
-use std::{cell::RefCell, collections::VecDeque, marker::PhantomData, rc::Rc};
+use std::{cell::RefCell, collections::VecDeque, rc::Rc};
 
 use js_sys::{ArrayBuffer, Uint8Array};
-use tickwire::{
-    ClientMsg, DeltaOf, ServerMsg, Wire, codec,
-    link::{Conditioner, LinkProfile},
-};
+use tickwire::link::{Conditioner, LinkProfile};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{BinaryType, CloseEvent, Event, MessageEvent, WebSocket};
 
@@ -18,18 +16,17 @@ pub const INBOX_CAPACITY: usize = 128;
 
 /// What happened on the socket, in order.
 #[derive(Debug)]
-pub enum NetEvent<S, D> {
+pub enum NetEvent {
     /// The WebSocket handshake completed.
     Opened,
-    /// A message from the server, stamped with the page clock (ms) when it arrived.
+    /// A message from the server, stamped with the page clock (ms) when it arrived. A
+    /// text frame arrives as its bytes, which the session then fails to decode.
     Message {
-        /// The message.
-        msg: ServerMsg<S, D>,
+        /// The message's bytes.
+        bytes: Vec<u8>,
         /// `performance.now()` at arrival.
         at: f64,
     },
-    /// The server sent something this client cannot decode: a version skew or a bug.
-    Undecodable(String),
     /// The socket closed; always the last event.
     Closed {
         /// The close code (1006 when the connection dropped without a close frame).
@@ -41,16 +38,16 @@ pub enum NetEvent<S, D> {
 
 /// Events between the socket's callbacks and the frame loop.
 #[derive(Debug)]
-struct Inbox<S, D> {
+struct Inbox {
     /// Events with the page time at which they are delivered.
-    events: VecDeque<(f64, NetEvent<S, D>)>,
+    events: VecDeque<(f64, NetEvent)>,
     now: fn() -> f64,
     /// The debug link conditioner for incoming messages, if any.
     down: Option<Conditioner>,
 }
 
-impl<S, D> Inbox<S, D> {
-    fn push(&mut self, mut event: NetEvent<S, D>) {
+impl Inbox {
+    fn push(&mut self, mut event: NetEvent) {
         let now = (self.now)();
         let due = self.down.as_mut().map_or(now, |link| link.deliver_at(now));
         if let NetEvent::Message { at, .. } = &mut event {
@@ -71,19 +68,18 @@ struct Outbox {
 }
 
 /// One WebSocket to a game server.
-pub struct Connection<G: Wire> {
+pub struct Connection {
     socket: WebSocket,
-    inbox: Rc<RefCell<Inbox<G::Snapshot, DeltaOf<G>>>>,
+    inbox: Rc<RefCell<Inbox>>,
     outbox: Option<RefCell<Outbox>>,
     now: fn() -> f64,
     // Held so the browser can call them; unregistered in `drop`, then freed.
     _on_open: Closure<dyn FnMut(Event)>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
-    game: PhantomData<G>,
 }
 
-impl<G: Wire> std::fmt::Debug for Connection<G> {
+impl std::fmt::Debug for Connection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Connection")
             .field("url", &self.socket.url())
@@ -91,7 +87,7 @@ impl<G: Wire> std::fmt::Debug for Connection<G> {
     }
 }
 
-impl<G: Wire> Connection<G> {
+impl Connection {
     /// Opens a socket to `url`. `now` is the page clock, used to stamp arrivals. With a
     /// `link` profile, messages in both directions are held back as it says (a debug
     /// setting for trying the game over a poor connection).
@@ -120,14 +116,11 @@ impl<G: Wire> Connection<G> {
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 // Stamped when pushed into the inbox.
                 let at = 0.0;
-                let event = match event.data().dyn_into::<ArrayBuffer>() {
-                    Ok(buffer) => match codec::decode_server(&Uint8Array::new(&buffer).to_vec()) {
-                        Ok(msg) => NetEvent::Message { msg, at },
-                        Err(e) => NetEvent::Undecodable(e.to_string()),
-                    },
-                    Err(_) => NetEvent::Undecodable("a text frame".into()),
+                let bytes = match event.data().dyn_into::<ArrayBuffer>() {
+                    Ok(buffer) => Uint8Array::new(&buffer).to_vec(),
+                    Err(text) => text.as_string().unwrap_or_default().into_bytes(),
                 };
-                inbox.borrow_mut().push(event);
+                inbox.borrow_mut().push(NetEvent::Message { bytes, at });
             })
         };
         let on_close = {
@@ -150,16 +143,14 @@ impl<G: Wire> Connection<G> {
             _on_open: on_open,
             _on_message: on_message,
             _on_close: on_close,
-            game: PhantomData,
         })
     }
 
-    /// Sends one message. Fails if the socket is not open.
-    pub fn send(&self, msg: &ClientMsg<G::Input>) -> Result<(), JsValue> {
+    /// Sends one binary message. Fails if the socket is not open.
+    pub fn send(&self, bytes: Vec<u8>) -> Result<(), JsValue> {
         if self.socket.ready_state() != WebSocket::OPEN {
             return Err(JsValue::from_str("socket not open"));
         }
-        let bytes = codec::encode(msg).map_err(|e| JsValue::from_str(&e.to_string()))?;
         match &self.outbox {
             None => self.socket.send_with_u8_array(&bytes),
             Some(outbox) => {
@@ -176,7 +167,7 @@ impl<G: Wire> Connection<G> {
 
     /// Sends what the link conditioner has held long enough, and takes every event that
     /// has been delivered since the last call.
-    pub fn drain(&self) -> VecDeque<NetEvent<G::Snapshot, DeltaOf<G>>> {
+    pub fn drain(&self) -> VecDeque<NetEvent> {
         let now = (self.now)();
         if let Some(outbox) = &self.outbox {
             let mut outbox = outbox.borrow_mut();
@@ -221,7 +212,7 @@ impl<G: Wire> Connection<G> {
     }
 }
 
-impl<G: Wire> Drop for Connection<G> {
+impl Drop for Connection {
     fn drop(&mut self) {
         // Unregister first, so the browser never calls a closure freed below.
         self.socket.set_onopen(None);

@@ -249,7 +249,10 @@ impl Page {
             self.notice.set_text_content(Some(&notice));
             self.shown.notice = notice;
         }
-        let lobby = matches!(view.phase, Phase::Lobby | Phase::Failed(_));
+        let lobby = matches!(
+            view.phase,
+            Phase::Lobby | Phase::Failed(_) | Phase::Closed { .. }
+        );
         if self.shown.lobby != Some(lobby) {
             self.lobby.set_hidden(!lobby);
             self.leave.set_hidden(lobby);
@@ -427,7 +430,8 @@ impl View<'_> {
                 }
             }
             Phase::Connecting => "Connecting…".into(),
-            Phase::Failed(message) => message.clone(),
+            Phase::Failed(failure) => failure.to_string(),
+            Phase::Closed { code, reason } => format!("Disconnected ({code} {reason})."),
             Phase::Lobby => String::new(),
             Phase::Playing if self.watching() => {
                 format!("Watching room {}", self.code.unwrap_or_default())

@@ -39,7 +39,7 @@ fn env() -> Env {
 
 #[wasm_bindgen_test]
 fn a_dropped_connection_unregisters_its_handlers_and_closes() {
-    let connection = Connection::<Snake>::open(NOWHERE, now, None).expect("a socket object");
+    let connection = Connection::open(NOWHERE, now, None).expect("a socket object");
     assert_eq!(connection.handlers_registered(), 3);
     assert_eq!(
         connection.socket().binary_type(),
@@ -107,7 +107,7 @@ fn the_endpoint_is_this_pages_host_on_ws() {
 async fn the_debug_link_holds_socket_events_back_by_its_latency() {
     let link: tickwire::link::LinkProfile = "latency=300ms".parse().expect("a profile");
     let opened = now();
-    let connection = Connection::<Snake>::open(NOWHERE, now, Some(link)).expect("a socket object");
+    let connection = Connection::open(NOWHERE, now, Some(link)).expect("a socket object");
     // The refused connection closes at once, but the event is held for 300 ms.
     let deadline = opened + 5_000.0;
     loop {

@@ -155,10 +155,11 @@ async fn a_spectator_receives_snapshots_and_cannot_send_inputs() {
     .unwrap();
     watcher
         .socket()
+        .expect("connected")
         .send(Message::Binary(input.into()))
         .await
         .unwrap();
-    let (code, reason) = close_of(watcher.socket()).await;
+    let (code, reason) = close_of(watcher.socket().expect("connected")).await;
     assert_eq!(
         (code, reason.as_str()),
         (1008, "spectators cannot send inputs")
@@ -226,7 +227,7 @@ async fn a_newer_connection_with_the_same_token_closes_the_stale_one_with_4007()
         .await
         .unwrap();
     assert_eq!(new.welcome().player(), old.welcome().player());
-    assert_eq!(close_of(old.socket()).await.0, 4007);
+    assert_eq!(close_of(old.socket().expect("connected")).await.0, 4007);
 }
 
 /// Plays one round with two bots and returns when both have seen it end.
@@ -298,7 +299,7 @@ async fn drain_finishes_the_running_round_records_it_then_closes_with_1001() {
     );
     // ...but the round plays to its end, and only then does everyone get 1001.
     until(&mut a, |s| matches!(s.phase, MatchPhase::Ended { .. })).await;
-    let (code, _) = close_of(b.socket()).await;
+    let (code, _) = close_of(b.socket().expect("connected")).await;
     assert_eq!(code, 1001);
     server.stop().await.expect("exits cleanly");
 

@@ -114,24 +114,11 @@ pub fn touch_motion(finger_y: f64, paddle_y: f64, paddle_height: u16) -> Motion 
     }
 }
 
-/// An input sent to the server, kept until it is known to be applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sent {
-    /// Its sequence number.
-    pub seq: u32,
-    /// What it asked for.
-    pub motion: Motion,
-}
-
 /// The motion the server applies to the own paddle once everything sent has arrived: the
-/// last input sent if the server has not acknowledged it yet (`ack` below its `seq`), else
-/// what the newest state says the paddle holds (`server`), else still, as a newly seated
-/// paddle is.
-pub fn expected(sent: Option<Sent>, ack: u32, server: Option<Motion>) -> Motion {
-    sent.filter(|s| s.seq > ack)
-        .map(|s| s.motion)
-        .or(server)
-        .unwrap_or_default()
+/// newest input the server has not acknowledged yet (`pending`), else what the newest
+/// state says the paddle holds (`server`), else still, as a newly seated paddle is.
+pub fn expected(pending: Option<Motion>, server: Option<Motion>) -> Motion {
+    pending.or(server).unwrap_or_default()
 }
 
 /// The motion to send now, if any: what is `held`, when the server does not already expect
@@ -220,17 +207,13 @@ mod tests {
 
     #[test]
     fn an_unacknowledged_input_is_what_the_server_will_apply() {
-        let sent = Some(Sent {
-            seq: 4,
-            motion: Motion::Up,
-        });
-        assert_eq!(expected(sent, 3, Some(Motion::Stop)), Motion::Up);
+        assert_eq!(expected(Some(Motion::Up), Some(Motion::Stop)), Motion::Up);
         assert_eq!(
-            expected(sent, 4, Some(Motion::Down)),
+            expected(None, Some(Motion::Down)),
             Motion::Down,
             "once acknowledged, the state has it"
         );
-        assert_eq!(expected(None, 0, None), Motion::Stop);
+        assert_eq!(expected(None, None), Motion::Stop);
     }
 
     #[test]

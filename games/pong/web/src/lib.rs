@@ -36,7 +36,7 @@ use wasm_bindgen::{JsValue, prelude::wasm_bindgen};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::{
-    controls::{Controls, Sent, expected, key_of, to_send, touch_motion},
+    controls::{Controls, expected, key_of, to_send, touch_motion},
     predict::{MAX_SMOOTHED_UNITS, predict_y},
     render::{Letterbox, Own},
 };
@@ -52,11 +52,6 @@ pub fn start() -> Result<(), JsValue> {
 pub struct PongFrontend {
     /// What the keys and the finger hold.
     controls: Controls,
-    /// The last input sent, until the server acknowledges it.
-    sent: Option<Sent>,
-    /// The highest acknowledgement seen: one lower than it means a new connection, whose
-    /// sequence numbers start again, so [`Self::sent`] is stale.
-    ack_seen: u32,
     /// Blends away mispredictions of the own paddle.
     smoother: Smoother,
     /// The own paddle's centre as last drawn, and the server tick its prediction started
@@ -73,8 +68,6 @@ impl Default for PongFrontend {
     fn default() -> Self {
         PongFrontend {
             controls: Controls::default(),
-            sent: None,
-            ack_seen: 0,
             smoother: Smoother::new(MAX_SMOOTHED_UNITS),
             shown: None,
             canvas: None,
@@ -84,35 +77,25 @@ impl Default for PongFrontend {
 }
 
 impl PongFrontend {
-    /// Forgets the input sent on a previous connection (the acknowledgement went back).
-    fn notice_ack(&mut self, ack: u32) {
-        if ack < self.ack_seen {
-            self.sent = None;
-        }
-        self.ack_seen = ack;
-    }
-
-    /// The motion the server will apply to the own paddle once what was sent arrives.
-    fn expected(&self, session: &Session<Pong>, server: Option<Motion>) -> Motion {
-        expected(self.sent, session.ack(), server)
+    /// The motion the server will apply to the own paddle once what was sent arrives:
+    /// the session's newest unacknowledged input (the session forgets those of an old
+    /// connection), else what the newest state says.
+    fn expected(session: &Session<Pong>, server: Option<Motion>) -> Motion {
+        expected(session.pending_input().map(|input| input.motion), server)
     }
 
     /// Sends what the controls hold if the server does not already expect it and the
     /// world moves.
     fn sync(&mut self, session: &mut Session<Pong>) {
-        self.notice_ack(session.ack());
         let Some(me) = session.me() else { return };
         let server = session
             .timeline()
             .latest()
             .and_then(|(_, state)| state.paddle(me))
             .map(|paddle| paddle.motion);
-        let expected = self.expected(session, server);
-        let Some(motion) = to_send(self.controls.held(), expected, session.world_moves()) else {
-            return;
-        };
-        if let Some(seq) = session.send_input(PongInput { motion }) {
-            self.sent = Some(Sent { seq, motion });
+        let expected = Self::expected(session, server);
+        if let Some(motion) = to_send(self.controls.held(), expected, session.world_moves()) {
+            session.send_input(PongInput { motion });
         }
     }
 
@@ -145,7 +128,7 @@ impl PongFrontend {
             return None;
         };
         let motion = if session.world_moves() {
-            self.expected(session, Some(paddle.motion))
+            Self::expected(session, Some(paddle.motion))
         } else {
             Motion::Stop
         };
@@ -231,7 +214,6 @@ impl Frontend for PongFrontend {
         if self.canvas.is_none() {
             self.canvas = Some(canvas.clone());
         }
-        self.notice_ack(session.ack());
         let own = self.predict_own(session, now);
         if let Some(frame) = session.timeline().frame(now) {
             render::paint(canvas, ctx, &render::scene(&frame, own));
@@ -399,30 +381,12 @@ mod tests {
     }
 
     #[test]
-    fn leaving_forgets_what_was_held_and_sent() {
+    fn leaving_forgets_what_was_held_and_shown() {
         let mut front = PongFrontend::default();
         front.controls.press(Key::KeyW);
-        front.sent = Some(Sent {
-            seq: 3,
-            motion: Motion::Up,
-        });
         front.shown = Some((7, 300.0));
         front.left();
         assert_eq!(front.controls.held(), Motion::Stop);
-        assert_eq!((front.sent, front.shown), (None, None));
-    }
-
-    #[test]
-    fn a_new_connection_forgets_the_input_sent_on_the_old_one() {
-        let mut front = PongFrontend::default();
-        front.notice_ack(6);
-        front.sent = Some(Sent {
-            seq: 7,
-            motion: Motion::Up,
-        });
-        front.notice_ack(6);
-        assert!(front.sent.is_some());
-        front.notice_ack(0);
-        assert_eq!(front.sent, None);
+        assert_eq!(front.shown, None);
     }
 }

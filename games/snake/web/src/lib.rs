@@ -37,8 +37,6 @@ pub fn start() -> Result<(), JsValue> {
 #[derive(Debug)]
 pub struct SnakeFrontend {
     swipe: Swipe,
-    /// The last turn sent and its sequence number, until the server acknowledges it.
-    pending_turn: Option<(u32, Dir)>,
     /// Blends away mispredictions of the own snake.
     smoother: Smoother,
     /// The own snake's head as last drawn, and the server tick its prediction started from.
@@ -51,7 +49,6 @@ impl Default for SnakeFrontend {
     fn default() -> Self {
         SnakeFrontend {
             swipe: Swipe::default(),
-            pending_turn: None,
             smoother: Smoother::new(MAX_SMOOTHED_CELLS),
             shown_head: None,
             shown_dir: None,
@@ -66,19 +63,13 @@ impl SnakeFrontend {
         if !session.world_moves() {
             return; // Frozen for a countdown or the results: the server would drop the turn.
         }
-        let ack = session.ack();
-        if self.pending_turn.is_some_and(|(seq, _)| seq <= ack) {
-            self.pending_turn = None;
-        }
-        let heading = self.pending_turn.map(|(_, d)| d).or_else(|| {
+        // The turn the server has not applied yet, else the snake's heading.
+        let heading = session.pending_input().map(|input| input.dir).or_else(|| {
             let (_, state) = session.timeline().latest()?;
             state.snake(me).filter(|s| s.alive).map(|s| s.dir)
         });
-        if heading == Some(dir) {
-            return;
-        }
-        if let Some(seq) = session.send_input(SnakeInput { dir }) {
-            self.pending_turn = Some((seq, dir));
+        if heading != Some(dir) {
+            session.send_input(SnakeInput { dir });
         }
     }
 
@@ -98,11 +89,7 @@ impl SnakeFrontend {
             self.shown_head = None;
             return Some((me, None, view.name.clone()));
         }
-        let ack = session.ack();
-        let pending = self
-            .pending_turn
-            .filter(|(seq, _)| *seq > ack)
-            .map(|(_, dir)| dir);
+        let pending = session.pending_input().map(|input| input.dir);
         let progress = (now - timeline.latest_at()) / timeline.period_ms();
         let heading = next_heading(view.dir, pending);
         self.shown_dir = Some(heading);
@@ -199,7 +186,6 @@ impl Frontend for SnakeFrontend {
     }
 
     fn left(&mut self) {
-        self.pending_turn = None;
         self.shown_head = None;
         self.shown_dir = None;
     }
