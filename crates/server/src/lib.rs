@@ -15,6 +15,7 @@ mod admission;
 #[cfg(feature = "bench")]
 pub mod bench;
 mod config;
+mod conn;
 #[cfg(feature = "echo")]
 pub mod echo;
 mod http;
@@ -23,6 +24,8 @@ mod metrics;
 mod session;
 mod sim;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod tls;
 
 use std::{

