@@ -2,8 +2,8 @@
 //! `bevy_ecs` systems over one [`World`] per room, its room settings, its rounds. The wire
 //! side of a game (input and snapshot types, deltas) is [`Wire`], in the `tickwire` crate.
 
-use bevy_ecs::{schedule::Schedule, world::World};
-use tickwire::{PlayerId, Wire};
+use bevy_ecs::{resource::Resource, schedule::Schedule, world::World};
+use tickwire::{MatchPhase, PlayerId, Wire};
 
 /// Per-room settings a game chooses; a server's configuration may override them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +13,13 @@ pub struct RoomSettings {
     /// The most players one room holds.
     pub capacity: u16,
 }
+
+/// Where the room is in its round during the tick being run: a resource the runtime puts in
+/// every room's world before running the game's systems, so rules can depend on it (say,
+/// score only while a round runs). The systems run while waiting for players and during a
+/// round; they do not run during countdowns or while results are shown.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundPhase(pub MatchPhase);
 
 /// A game the toolkit can host.
 ///

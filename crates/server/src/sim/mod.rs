@@ -104,6 +104,7 @@ pub(crate) struct SimLimits {
 
 impl SimLimits {
     /// The limits `config` sets, for rooms ticking `tick_rate` times a second.
+    #[cfg(feature = "testing")]
     pub(crate) fn from_config(config: &crate::Config, tick_rate: u16) -> Self {
         SimLimits {
             max_rooms: config.max_rooms,

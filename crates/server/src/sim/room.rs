@@ -16,7 +16,7 @@ use tickwire::{
     Body, DeltaOf, Diff, MatchPhase, PlayerId, ResumeToken, RoomId, ServerMsg, Snapshot, codec,
     delta::History,
 };
-use tickwire_game::Game;
+use tickwire_game::{Game, RoundPhase};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -281,7 +281,8 @@ impl<G: Game> Room<G> {
                 true,
             ),
             MatchPhase::Running { .. } => {
-                self.schedule.run(&mut self.world);
+                // The round's last tick, after which it ends.
+                self.run_schedule(MatchPhase::Running { ticks_left: 0 });
                 let (phase, result) = self.finish_round(game, rules, tick);
                 out.result = Some(result);
                 (phase, false)
@@ -302,7 +303,7 @@ impl<G: Game> Room<G> {
             MatchPhase::Ended { .. } => (self.waiting(rules, present), true),
         };
         if runs {
-            self.schedule.run(&mut self.world);
+            self.run_schedule(phase);
         }
         // A game may decide its round early (someone reached the winning score).
         let phase = match phase {
@@ -317,6 +318,13 @@ impl<G: Game> Room<G> {
         self.tick = tick;
         self.broadcast(game, &mut out);
         out
+    }
+
+    /// Runs the game's systems for one tick of `phase`, which they can read as the
+    /// [`RoundPhase`] resource.
+    fn run_schedule(&mut self, phase: MatchPhase) {
+        self.world.insert_resource(RoundPhase(phase));
+        self.schedule.run(&mut self.world);
     }
 
     fn waiting(&self, rules: &MatchRules, present: usize) -> MatchPhase {

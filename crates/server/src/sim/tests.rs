@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use bevy_ecs::{
-    prelude::{ResMut, Resource},
+    prelude::{Res, ResMut, Resource},
     schedule::Schedule,
     world::World,
 };
@@ -23,6 +23,16 @@ struct Runs(u64);
 
 fn count_run(mut runs: ResMut<Runs>) {
     runs.0 += 1;
+}
+
+/// Every round phase the game's systems ran in, as the runtime told them.
+#[derive(Resource, Default)]
+struct PhasesSeen(Vec<MatchPhase>);
+
+fn see_phase(phase: Option<Res<tickwire_game::RoundPhase>>, mut seen: ResMut<PhasesSeen>) {
+    if let Some(phase) = phase {
+        seen.0.push(phase.0);
+    }
 }
 
 /// Schedule runs, and every player's sum.
@@ -57,7 +67,8 @@ impl Game for Sum {
     fn build_room(&self, world: &mut World, schedule: &mut Schedule, _seed: u64) {
         world.init_resource::<Sums>();
         world.init_resource::<Runs>();
-        schedule.add_systems(count_run);
+        world.init_resource::<PhasesSeen>();
+        schedule.add_systems((count_run, see_phase));
     }
     fn add_player(&self, world: &mut World, player: PlayerId, _name: &str) {
         world.resource_mut::<Sums>().0.insert(player, 0);
@@ -602,6 +613,31 @@ fn a_room_goes_through_waiting_countdown_running_ended_and_the_next_round() {
         wins,
         [("bo".to_owned(), 1, 3), ("ann".to_owned(), 0, 0)],
         "warm-up inputs do not count"
+    );
+}
+
+#[test]
+fn the_games_systems_read_the_round_phase_they_run_in() {
+    let (mut sim, _) = sim_with(10, rounds(), None);
+    let a = ask_as(&mut sim, "ann", Join::Quick, None).unwrap();
+    sim.step();
+    let _b = ask_as(&mut sim, "bo", Join::Quick, None).unwrap();
+    for _ in 0..6 {
+        sim.step();
+    }
+    let room = sim.rooms.get_mut(&a.welcome.room).unwrap();
+    use MatchPhase::*;
+    assert_eq!(
+        room.world().resource::<PhasesSeen>().0,
+        [
+            Waiting { needed: 1 },
+            // The countdown's two ticks run nothing.
+            Running { ticks_left: 3 },
+            Running { ticks_left: 2 },
+            Running { ticks_left: 1 },
+            // The last tick of the round, whose snapshot shows it ended.
+            Running { ticks_left: 0 },
+        ]
     );
 }
 
