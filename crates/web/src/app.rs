@@ -109,6 +109,7 @@ fn on<F: Frontend>(
 /// the game's `#[wasm_bindgen(start)]` function.
 pub fn run<F: Frontend>(frontend: F) -> Result<(), JsValue> {
     console_error_panic_hook::set_once();
+    Page::build(F::Game::NAME, F::HELP, F::STYLE)?;
     let page = Page::find()?;
     let location = page.window.location();
     let url = net::endpoint(&location.protocol()?, &location.host()?);

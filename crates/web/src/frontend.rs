@@ -21,6 +21,13 @@ pub trait Frontend: 'static {
     /// The game this frontend plays.
     type Game: Wire;
 
+    /// A line under the lobby saying how to play, such as the keys; empty by default.
+    const HELP: &'static str = "";
+
+    /// CSS for the game's own needs (say, the board's aspect ratio), after the toolkit's;
+    /// empty by default.
+    const STYLE: &'static str = "";
+
     /// A key went down while the page, not the name field, had the keyboard. `code` is the
     /// physical key (`KeyboardEvent.code`, layout-independent), `key` the character or
     /// named key. Returns whether the game used it; if so the browser's own action (such as

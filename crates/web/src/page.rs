@@ -128,7 +128,35 @@ impl Finder {
     }
 }
 
+/// The page's markup, which the toolkit puts on any page that lacks it: a game's HTML needs
+/// no more than its `<title>` and the link Trunk builds it from.
+const MARKUP: &str = include_str!("page.html");
+
+/// The page's style, put first in `<head>` so a game's own rules override it.
+const STYLE: &str = include_str!("page.css");
+
 impl Page {
+    /// Puts the toolkit's page (headed `title`, with `help` under the lobby, and the
+    /// toolkit's style followed by `style`) on the document, unless it already has a board.
+    pub fn build(title: &str, help: &str, style: &str) -> Result<(), JsValue> {
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or("no document")?;
+        if document.get_element_by_id("board").is_some() {
+            return Ok(());
+        }
+        let css = document.create_element("style")?;
+        css.set_text_content(Some(&[STYLE, style].concat()));
+        document.head().ok_or("no head")?.prepend_with_node_1(&css)?;
+        let markup = MARKUP
+            .replace("{title}", &escape(title))
+            .replace("{help}", &escape(help));
+        document
+            .body()
+            .ok_or("no body")?
+            .insert_adjacent_html("afterbegin", &markup)
+    }
+
     /// Finds the page's elements; fails with a message naming the missing one.
     pub fn find() -> Result<Page, JsValue> {
         let window = web_sys::window().ok_or("no window")?;

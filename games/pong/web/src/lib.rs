@@ -165,6 +165,12 @@ fn side_json(side: Side) -> &'static str {
 impl Frontend for PongFrontend {
     type Game = Pong;
 
+    const HELP: &'static str =
+        "Hold ↑/↓ or W/S to move your paddle; on a touch screen, touch above or below it.";
+
+    /// A board shaped like the court: 16:10 and its walls.
+    const STYLE: &'static str = "#board { aspect-ratio: 1600 / 1016; }";
+
     fn key_down(&mut self, code: &str, key: &str, session: &mut Session<Pong>) -> bool {
         let Some(key) = key_of(code, key) else {
             return false;

@@ -109,6 +109,8 @@ impl SnakeFrontend {
 impl Frontend for SnakeFrontend {
     type Game = Snake;
 
+    const HELP: &'static str = "Steer with the arrow keys, WASD, or swipe.";
+
     fn key_down(&mut self, code: &str, key: &str, session: &mut Session<Snake>) -> bool {
         let Some(dir) = key_dir(code, key) else {
             return false;
