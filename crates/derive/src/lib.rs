@@ -3,9 +3,9 @@
 //! `tickwire::diff`; this crate only writes the impl for a user's type.
 //!
 //! For a type `Foo` the derive writes `FooDelta`, with `Foo`'s visibility and generics, and
-//! `impl Diff for Foo`. A struct's delta lists its changed fields in field order, each as a
-//! tag and that field's delta. An enum's delta is the whole next value when the variant
-//! changed, else the changed fields of the variant.
+//! `impl Diff for Foo`. A struct's delta is a mask of its changed fields followed by their
+//! deltas, in field order (`tickwire::diff::FieldChanges`). An enum's delta is the whole
+//! next value when the variant changed, else the changed fields of the variant.
 //!
 //! Attributes:
 //! - `#[diff(crate = "path")]` on the type: where `Diff` lives (default `::tickwire`).
