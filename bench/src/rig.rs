@@ -1,37 +1,58 @@
-//! Snake rooms driven the way a loaded server sees them: [`TickRig::tick`] is one tick of
-//! the sim thread over every room (rules, history, diffs, per-client encoding) through
-//! `tickwire_server::bench`, and [`TickRig::between_ticks`] is what clients do meanwhile: bots pick
-//! turns from the newest state and every client acknowledges it, so deltas are one tick old
-//! as in steady play.
+//! Rooms of any game driven the way a loaded server sees them (snake's by default):
+//! [`TickRig::tick`] is one tick of the sim thread over every room (rules, history, diffs,
+//! per-client encoding) through `tickwire_server::bench`, and [`TickRig::between_ticks`] is
+//! what clients do meanwhile: bots pick inputs from the newest state and every client
+//! acknowledges it, so deltas are one tick old as in steady play.
 
 use std::collections::HashMap;
 
 use snake::{Snake, SnakeDelta, SnakeRules, SnakeState};
 use tickwire::{Body, Bot, PlayerId, RoomId, ServerMsg, Snapshot, codec};
+use tickwire_game::Game;
 use tickwire_server::bench::Rooms;
 
 /// Rooms of bots, stepped by hand.
-#[derive(Debug)]
-pub struct TickRig {
-    rooms: Rooms<Snake>,
+pub struct TickRig<G: Game = Snake> {
+    rooms: Rooms<G>,
     players: Vec<(RoomId, PlayerId)>,
     seqs: HashMap<PlayerId, u32>,
+    /// Steps run, so the newest tick of every room.
+    ticks: u64,
     /// Where the readers of [`with_readers`](TickRig::with_readers) run.
     readers: Option<tokio::runtime::Runtime>,
 }
 
-impl TickRig {
-    /// `rooms` rooms of `players_per_room` bots with the standard rules, seeded by `seed`.
-    pub fn new(rooms: usize, players_per_room: u16, seed: u64) -> TickRig {
+impl<G: Game> std::fmt::Debug for TickRig<G> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TickRig")
+            .field("rooms", &self.rooms)
+            .field("players", &self.players.len())
+            .field("ticks", &self.ticks)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TickRig<Snake> {
+    /// `rooms` rooms of `players_per_room` snake bots with the standard rules, seeded by
+    /// `seed`.
+    pub fn new(rooms: usize, players_per_room: u16, seed: u64) -> TickRig<Snake> {
         let game = Snake {
             rules: SnakeRules::default(),
         };
+        TickRig::of(game, rooms, players_per_room, seed)
+    }
+}
+
+impl<G: Game + Bot> TickRig<G> {
+    /// `rooms` rooms of `game` with `players_per_room` bots each, seeded by `seed`.
+    pub fn of(game: G, rooms: usize, players_per_room: u16, seed: u64) -> TickRig<G> {
         let rooms = Rooms::new(game, rooms, players_per_room, seed);
         let players = rooms.players().collect();
         TickRig {
             rooms,
             players,
             seqs: HashMap::new(),
+            ticks: 0,
             readers: None,
         }
     }
@@ -39,7 +60,7 @@ impl TickRig {
     /// Gives every player a task, on a runtime of `threads` worker threads, that waits for
     /// its snapshots as a server session does; each tick then also pays for waking them.
     /// Without readers a tick only encodes and stores each snapshot.
-    pub fn with_readers(mut self, threads: usize) -> std::io::Result<TickRig> {
+    pub fn with_readers(mut self, threads: usize) -> std::io::Result<TickRig<G>> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(threads.max(1))
             .build()?;
@@ -51,6 +72,7 @@ impl TickRig {
     /// One tick of every room, as the server's sim thread runs it.
     pub fn tick(&mut self) {
         self.rooms.step();
+        self.ticks += 1;
     }
 
     /// What happens between two ticks: every bot steers from its room's newest state and
@@ -61,8 +83,8 @@ impl TickRig {
             let Some(state) = self.rooms.state(room) else {
                 continue;
             };
-            // The previous turn was consumed by the tick just run: nothing is pending.
-            if let Some(input) = Snake::bot_input(state, player, None) {
+            // The previous input was consumed by the tick just run: nothing is pending.
+            if let Some(input) = G::bot_input(state, player, None) {
                 inputs.push((player, input));
             }
         }
@@ -88,10 +110,31 @@ impl TickRig {
         self.players.len()
     }
 
+    /// Every seated player and its room.
+    pub fn seated(&self) -> &[(RoomId, PlayerId)] {
+        &self.players
+    }
+
     /// The newest state of the first room.
-    pub fn first_state(&self) -> Option<&SnakeState> {
+    pub fn first_state(&self) -> Option<&G::Snapshot> {
         let (room, _) = self.players.first()?;
         self.rooms.state(*room)
+    }
+
+    /// The newest state of `room`.
+    pub fn state(&self, room: RoomId) -> Option<&G::Snapshot> {
+        self.rooms.state(room)
+    }
+
+    /// The newest tick of every room: steps run so far (a room's first step is tick 1).
+    pub fn tick_number(&self) -> u64 {
+        self.ticks
+    }
+
+    /// The input sequence number the newest snapshot acknowledges to `player`: its bot's
+    /// last input, which the tick after [`between_ticks`](TickRig::between_ticks) consumed.
+    pub fn ack(&self, player: PlayerId) -> u32 {
+        self.seqs.get(&player).copied().unwrap_or(0)
     }
 
     /// Bytes of the newest encoded snapshot of every player, summed.

@@ -39,20 +39,39 @@ impl Container {
     }
 }
 
-/// Whether a field carries `#[diff(whole)]`.
-pub(crate) fn is_whole(attrs: &[Attribute]) -> syn::Result<bool> {
-    let mut whole = false;
+/// How a field's change is sent, chosen by its `#[diff(...)]` attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldDelta {
+    /// Its own `Diff::Delta` (no attribute).
+    Diff,
+    /// `#[diff(whole)]`: the next value, whole.
+    Whole,
+    /// `#[diff(deque)]`: its `ShiftDiff::Shift`, a push at one end and a trim at the other.
+    Deque,
+}
+
+/// How a field's change is sent: `#[diff(whole)]`, `#[diff(deque)]`, or by its own `Diff`.
+pub(crate) fn field_delta(attrs: &[Attribute]) -> syn::Result<FieldDelta> {
+    let mut delta = FieldDelta::Diff;
     for attr in diff_attrs(attrs) {
         attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("whole") {
-                whole = true;
-                Ok(())
+            let chosen = if meta.path.is_ident("whole") {
+                FieldDelta::Whole
+            } else if meta.path.is_ident("deque") {
+                FieldDelta::Deque
             } else {
-                Err(meta.error("unknown diff attribute on a field: expected `whole`"))
+                return Err(
+                    meta.error("unknown diff attribute on a field: expected `whole` or `deque`")
+                );
+            };
+            if delta != FieldDelta::Diff && delta != chosen {
+                return Err(meta.error("a field is sent `whole` or as a `deque`, not both"));
             }
+            delta = chosen;
+            Ok(())
         })?;
     }
-    Ok(whole)
+    Ok(delta)
 }
 
 /// Fails on any `#[diff(...)]`: for places that take none, such as enum variants.
@@ -68,4 +87,42 @@ pub(crate) fn reject(attrs: &[Attribute], place: &str) -> syn::Result<()> {
 
 fn diff_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|attr| attr.path().is_ident("diff"))
+}
+
+#[cfg(test)]
+mod tests {
+    use syn::{Attribute, parse_quote};
+
+    use super::{FieldDelta, field_delta};
+
+    fn parsed(attrs: &[Attribute]) -> Result<FieldDelta, String> {
+        field_delta(attrs).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_field_is_diffed_sent_whole_or_a_deque() {
+        assert_eq!(parsed(&[]), Ok(FieldDelta::Diff));
+        assert_eq!(
+            parsed(&[parse_quote!(#[diff(whole)])]),
+            Ok(FieldDelta::Whole)
+        );
+        assert_eq!(
+            parsed(&[parse_quote!(#[diff(deque)])]),
+            Ok(FieldDelta::Deque)
+        );
+        assert_eq!(
+            parsed(&[parse_quote!(#[diff(deque)]), parse_quote!(#[diff(deque)])]),
+            Ok(FieldDelta::Deque)
+        );
+    }
+
+    #[test]
+    fn whole_and_deque_together_or_unknown_settings_are_refused() {
+        let both = parsed(&[parse_quote!(#[diff(whole, deque)])]);
+        assert!(both.is_err_and(|e| e.contains("not both")));
+        let apart = parsed(&[parse_quote!(#[diff(deque)]), parse_quote!(#[diff(whole)])]);
+        assert!(apart.is_err_and(|e| e.contains("not both")));
+        let unknown = parsed(&[parse_quote!(#[diff(shift)])]);
+        assert!(unknown.is_err_and(|e| e.contains("expected `whole` or `deque`")));
+    }
 }

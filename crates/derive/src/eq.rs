@@ -6,10 +6,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{Generics, Ident, Path, Type, WherePredicate, parse_quote};
 
-use crate::fields::FieldCode;
+use crate::fields::{self, FieldCode};
 
 /// `generics` plus what comparing the deltas of `fields` needs: `PartialEq` of each field's
-/// delta (of the field itself if it is sent whole), and of `whole`, the type sent whole when
+/// delta (of the field itself if it is sent whole, of its shift if a deque), and of `whole`, the type sent whole when
 /// an enum's variant changes. Concrete types need none: their fields are checked as they are
 /// (and bounds on a recursive type's own delta would never finish resolving).
 pub(crate) fn eq_generics(
@@ -23,13 +23,8 @@ pub(crate) fn eq_generics(
         return generics;
     }
     let field_predicates = fields.iter().map(|code| -> WherePredicate {
-        let field = code.field;
-        let ty = &field.ty;
-        if field.whole {
-            parse_quote!(#ty: ::core::cmp::PartialEq)
-        } else {
-            parse_quote!(<#ty as #krate::Diff>::Delta: ::core::cmp::PartialEq)
-        }
+        let delta = fields::delta_type(krate, code.field);
+        parse_quote!(#delta: ::core::cmp::PartialEq)
     });
     let whole_predicate =
         whole.map(|ty| -> WherePredicate { parse_quote!(#ty: ::core::cmp::PartialEq) });

@@ -6,7 +6,21 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Ident, Path};
 
+use crate::attrs::FieldDelta;
 use crate::model::Field;
+
+/// The type a field's change carries: its `Diff::Delta`, itself (whole), or its
+/// `ShiftDiff::Shift` (deque), spanned at the field's type.
+pub(crate) fn delta_type(krate: &Path, field: &Field) -> TokenStream {
+    let ty = &field.ty;
+    match field.delta {
+        FieldDelta::Whole => quote!(#ty),
+        FieldDelta::Diff => quote_spanned!(ty.span()=> <#ty as #krate::Diff>::Delta),
+        FieldDelta::Deque => {
+            quote_spanned!(ty.span()=> <#ty as #krate::diff::ShiftDiff>::Shift)
+        }
+    }
+}
 
 /// One field as the generated code sees it.
 pub(crate) struct FieldCode<'a> {
@@ -53,18 +67,17 @@ impl FieldList<'_> {
             ..
         } = code;
         let change_enum = self.change_enum;
-        let (changed, delta) = if field.whole {
-            (
-                quote!(::core::cmp::PartialEq::ne(#base, #next)),
-                quote!(::core::clone::Clone::clone(#next)),
-            )
-        } else {
-            let diff = self.trait_fn(field, "diff");
-            let unchanged = self.trait_fn(field, "unchanged");
-            (
-                quote!(!#unchanged(#base, #next)),
-                quote!(#diff(#base, #next)),
-            )
+        let changed = self.changed(field, base, next);
+        let delta = match field.delta {
+            FieldDelta::Whole => quote!(::core::clone::Clone::clone(#next)),
+            FieldDelta::Diff => {
+                let diff = self.trait_fn(field, "diff");
+                quote!(#diff(#base, #next))
+            }
+            FieldDelta::Deque => {
+                let diff = self.shift_fn(field, "diff_shift");
+                quote!(#diff(#base, #next))
+            }
         };
         quote!(if #changed { __changes.push(#change_enum::#change(#delta)); })
     }
@@ -81,11 +94,16 @@ impl FieldList<'_> {
                 value,
                 ..
             } = code;
-            let applied = if field.whole {
-                quote!(::core::clone::Clone::clone(__delta))
-            } else {
-                let apply = self.trait_fn(field, "apply");
-                quote!(#apply(#base, __delta)?)
+            let applied = match field.delta {
+                FieldDelta::Whole => quote!(::core::clone::Clone::clone(__delta)),
+                FieldDelta::Diff => {
+                    let apply = self.trait_fn(field, "apply");
+                    quote!(#apply(#base, __delta)?)
+                }
+                FieldDelta::Deque => {
+                    let apply = self.shift_fn(field, "apply_shift");
+                    quote!(#apply(#base, __delta)?)
+                }
             };
             let clone = clone_fn(field);
             quote! {
@@ -111,15 +129,28 @@ impl FieldList<'_> {
             |FieldCode {
                  field, base, next, ..
              }| {
-                if field.whole {
-                    quote!(::core::cmp::PartialEq::eq(#base, #next))
-                } else {
-                    let unchanged = self.trait_fn(field, "unchanged");
-                    quote!(#unchanged(#base, #next))
+                match field.delta {
+                    FieldDelta::Whole => quote!(::core::cmp::PartialEq::eq(#base, #next)),
+                    FieldDelta::Diff | FieldDelta::Deque => {
+                        let unchanged = self.trait_fn(field, "unchanged");
+                        quote!(#unchanged(#base, #next))
+                    }
                 }
             },
         );
         quote!(#(#checks)&&*)
+    }
+
+    /// An expression: whether the field changed from `base` to `next`. A deque's
+    /// `unchanged` is its own `Diff`'s: element by element.
+    fn changed(&self, field: &Field, base: &TokenStream, next: &TokenStream) -> TokenStream {
+        match field.delta {
+            FieldDelta::Whole => quote!(::core::cmp::PartialEq::ne(#base, #next)),
+            FieldDelta::Diff | FieldDelta::Deque => {
+                let unchanged = self.trait_fn(field, "unchanged");
+                quote!(!#unchanged(#base, #next))
+            }
+        }
     }
 
     /// `member: value` for each field, to build the applied value.
@@ -135,6 +166,14 @@ impl FieldList<'_> {
         let name = Ident::new(name, Span::call_site());
         quote_spanned!(field.ty.span()=> #krate::Diff::#name)
     }
+
+    /// `ShiftDiff::name`, spanned at the field's type: a `#[diff(deque)]` on a type that is
+    /// no sequence is reported there.
+    fn shift_fn(&self, field: &Field, name: &str) -> TokenStream {
+        let krate = self.krate;
+        let name = Ident::new(name, Span::call_site());
+        quote_spanned!(field.ty.span()=> #krate::diff::ShiftDiff::#name)
+    }
 }
 
 /// `Clone::clone`, spanned at the field's type so that a missing impl is reported there.
@@ -142,17 +181,15 @@ fn clone_fn(field: &Field) -> TokenStream {
     quote_spanned!(field.ty.span()=> ::core::clone::Clone::clone)
 }
 
-/// The change enum's variant for a field: `x(<X as Diff>::Delta)`, or `x(X)` if sent whole.
+/// The change enum's variant for a field: `x(<X as Diff>::Delta)`, `x(X)` if sent whole, or
+/// `x(<X as ShiftDiff>::Shift)` for a deque.
 pub(crate) fn change_variant(krate: &Path, code: &FieldCode<'_>) -> TokenStream {
     let FieldCode { field, change, .. } = code;
-    let ty = &field.ty;
-    let (doc, delta) = if field.whole {
-        (format!("`{change}` changed: its next value."), quote!(#ty))
-    } else {
-        (
-            format!("`{change}` changed: its delta."),
-            quote_spanned!(ty.span()=> <#ty as #krate::Diff>::Delta),
-        )
+    let doc = match field.delta {
+        FieldDelta::Whole => format!("`{change}` changed: its next value."),
+        FieldDelta::Diff => format!("`{change}` changed: its delta."),
+        FieldDelta::Deque => format!("`{change}` changed: its shift or element-wise delta."),
     };
+    let delta = delta_type(krate, field);
     quote!(#[doc = #doc] #change(#delta))
 }

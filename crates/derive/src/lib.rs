@@ -13,6 +13,11 @@
 //!   `T: Diff + Message` on every type parameter (serde's approach, with this crate's traits).
 //! - `#[diff(whole)]` on a field: send it whole when it changed. The field then needs only
 //!   `PartialEq` and `Message`, not `Diff`.
+//! - `#[diff(deque)]` on a `Vec<T>` or `VecDeque<T>` field (any `ShiftDiff`) whose changes
+//!   are mostly elements pushed at one end and dropped at the other: send the pushed
+//!   elements and the dropped count when that is exactly the change, else the element-wise
+//!   delta (`tickwire::diff::ShiftDelta`). A moving body, head first, then costs one cell
+//!   and two counts a tick instead of every cell.
 //!
 //! Every field must be `Clone` (apply copies unchanged fields from the baseline), and an enum
 //! must be a `Message` (a changed variant is sent whole). Lifetime parameters and unions are

@@ -3,7 +3,7 @@
 
 use syn::{Data, DeriveInput, Fields, Ident, Member, Type};
 
-use crate::attrs;
+use crate::attrs::{self, FieldDelta};
 
 /// What the derive input is.
 pub(crate) enum Shape {
@@ -18,8 +18,8 @@ pub(crate) struct Field {
     /// `name` or `0`.
     pub(crate) member: Member,
     pub(crate) ty: Type,
-    /// `#[diff(whole)]`: sent whole when changed.
-    pub(crate) whole: bool,
+    /// How its change is sent.
+    pub(crate) delta: FieldDelta,
 }
 
 /// One variant of an enum.
@@ -73,7 +73,7 @@ fn fields(fields: &Fields) -> syn::Result<Vec<Field>> {
             Ok(Field {
                 member,
                 ty: field.ty.clone(),
-                whole: attrs::is_whole(&field.attrs)?,
+                delta: attrs::field_delta(&field.attrs)?,
             })
         })
         .collect()

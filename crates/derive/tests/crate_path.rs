@@ -15,6 +15,9 @@ pub struct Score {
     pub left: u16,
     /// Right player's points.
     pub right: u16,
+    /// Points in order, newest first: a deque reaches `ShiftDiff` through the proto crate.
+    #[diff(deque)]
+    pub history: Vec<u8>,
 }
 
 /// A public enum: a changed variant is sent whole, so it is serde through the proto crate.
@@ -57,8 +60,16 @@ fn through_the_codec<T: Diff>(base: &T, next: &T) -> Result<T, String> {
 
 #[test]
 fn renamed_crate_path_round_trips_through_the_codec() {
-    let base = Score { left: 1, right: 2 };
-    let next = Score { left: 1, right: 3 };
+    let base = Score {
+        left: 1,
+        right: 2,
+        history: vec![1, 0],
+    };
+    let next = Score {
+        right: 3,
+        history: vec![2, 1, 0],
+        ..base.clone()
+    };
     assert_eq!(through_the_codec(&base, &next), Ok(next));
     let turn = Turn::Right { moves: 3 };
     assert_eq!(through_the_codec(&Turn::Idle, &turn), Ok(turn.clone()));

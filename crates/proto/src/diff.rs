@@ -9,6 +9,7 @@
 //! | integers, `bool`, `char`, floats, `String`, `()` | the next value | (its size) | its size |
 //! | `Option<T>` | [`OptionDelta`] | 1 + `T`'s delta | 1, or 1 + `T` whole when it appears |
 //! | `Vec<T>`, `VecDeque<T>` | [`VecDelta`] | 3 | 3 + (index + `T`'s delta) per changed element + appended elements whole |
+//! | the same, as a deque ([`ShiftDiff`], `#[diff(deque)]`) | [`ShiftDelta`] | 3 | 3 (tag, pushed count, trimmed count) + the elements pushed at one end, whole; else 1 + the [`VecDelta`] |
 //! | `[T; N]` | `Vec<(index, T's delta)>` | 1 | 1 + (index + `T`'s delta) per changed element |
 //! | `(A, B, ..)` | one `Option` of the element's delta each | 1 per element | 1 + that delta per changed element |
 //! | `BTreeMap<K, V>`, `HashMap<K, V>` | [`MapDelta`] | 3 | 3 + removed keys + (key + `V`'s delta) per changed value + added entries |
@@ -21,6 +22,13 @@
 //! A derived enum's delta is one byte (whole or same variant) and then the whole next value,
 //! or a [`FieldChanges`] over all its variants' fields.
 //!
+//! A field marked `#[diff(deque)]` is sent as a [`ShiftDelta`]: a tag, the elements pushed
+//! at the front and how many left the back (or pushed at the back and left the front), when
+//! the next value is exactly that and it sends no more whole elements than the element-wise
+//! delta would change or append; otherwise the tag and the [`VecDelta`]. A moving body of
+//! two-byte cells, head first, that stepped or grew costs 5 bytes however long it is, where
+//! the element-wise delta resends every cell.
+//!
 //! # Hostile deltas
 //! Deltas come from the network. `apply` checks every index, length and key against the
 //! baseline and returns [`DeltaError`] rather than panicking. It allocates no more than the
@@ -30,6 +38,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::hash::{BuildHasher, Hash};
 use std::marker::PhantomData;
+use std::ops::Index;
 
 use serde::de::{self, SeqAccess, Visitor};
 use serde::ser::{self, SerializeTuple};
@@ -452,6 +461,216 @@ impl<T: Diff + Message> Diff for VecDeque<T> {
 
     fn unchanged(&self, next: &Self) -> bool {
         seq_unchanged(self.iter(), next.iter())
+    }
+}
+
+/// The change of a `Vec<T>` or `VecDeque<T>` used as a deque (pushed at one end, trimmed at
+/// the other), whose element delta is `D`: what [`ShiftDiff`] makes, and `#[derive(Diff)]`
+/// sends for a field marked `#[diff(deque)]`.
+///
+/// A moving body, head first, gains a cell at the front and loses one at the back every
+/// tick: element-wise, every cell changed; as a shift, it is one cell and a count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ShiftDelta<T, D> {
+    /// The next value is `pushed`, then the baseline without its last `trimmed` elements.
+    Front {
+        /// The next value's first elements, whole, in order.
+        pushed: Vec<T>,
+        /// How many elements left the baseline's back.
+        trimmed: usize,
+    },
+    /// The next value is the baseline without its first `trimmed` elements, then `pushed`.
+    Back {
+        /// The next value's last elements, whole, in order.
+        pushed: Vec<T>,
+        /// How many elements left the baseline's front.
+        trimmed: usize,
+    },
+    /// Anything else: the element-wise delta.
+    Elements(VecDelta<T, D>),
+}
+
+/// A sequence whose changes are mostly elements pushed at one end and dropped at the other
+/// (a moving body, a trail, a scrolling log): its [`ShiftDelta`] names the pushed elements
+/// and a count instead of every shifted index. `#[derive(Diff)]` uses it for fields marked
+/// `#[diff(deque)]`; the sequence's own [`Diff`] stays element-wise.
+pub trait ShiftDiff: Diff {
+    /// The shift-aware delta.
+    type Shift: Message;
+
+    /// What changed from `self` to `next`: a push at one end and a trim at the other when
+    /// `next` is exactly that and it sends no more elements than the element-wise delta
+    /// would change or append, else the element-wise delta.
+    fn diff_shift(&self, next: &Self) -> Self::Shift;
+
+    /// `self` with `delta` applied: exactly the `next` it was made from. Fails, never
+    /// panics, on a delta that does not fit `self`.
+    fn apply_shift(&self, delta: &Self::Shift) -> Result<Self, DeltaError>;
+}
+
+/// The longest `len` (at most both lengths) such that the last `len` elements of `tail`
+/// are, in order, the first `len` of `head`, compared by [`Diff::unchanged`].
+///
+/// Knuth-Morris-Pratt with `head` as the pattern: linear in the lengths however many
+/// elements repeat, where trying every overlap would be quadratic. It relies on
+/// `unchanged` being an equivalence; callers check the overlap it finds.
+fn overlap<T: Diff, S: Index<usize, Output = T> + ?Sized>(
+    tail: &S,
+    tail_len: usize,
+    head: &S,
+    head_len: usize,
+) -> usize {
+    let most = head_len.min(tail_len);
+    if most == 0 {
+        return 0;
+    }
+    // `fail[i]`: the longest proper prefix of `head[..=i]` that is also its suffix.
+    let mut fail = vec![0; most];
+    let mut matched = 0;
+    for i in 1..most {
+        while matched > 0 && !head[matched].unchanged(&head[i]) {
+            matched = fail[matched - 1];
+        }
+        if head[matched].unchanged(&head[i]) {
+            matched += 1;
+        }
+        fail[i] = matched;
+    }
+    // No overlap is longer than `most`, so it starts within the last `most` elements.
+    matched = 0;
+    for i in tail_len - most..tail_len {
+        while matched > 0 && (matched == most || !head[matched].unchanged(&tail[i])) {
+            matched = fail[matched - 1];
+        }
+        if matched < most && head[matched].unchanged(&tail[i]) {
+            matched += 1;
+        }
+    }
+    matched
+}
+
+/// How many whole elements a shift from `base` (of `base_len`) to `next` (of `next_len`)
+/// sends, and whether at the front: the cheaper end, the front on a tie. `None` when no
+/// checked shift exists, which needs a non-transitive `unchanged`.
+fn cheapest_shift<T: Diff, S: Index<usize, Output = T> + ?Sized>(
+    base: &S,
+    base_len: usize,
+    next: &S,
+    next_len: usize,
+) -> Option<(usize, bool)> {
+    // `next` ends with the baseline's first `front` elements ...
+    let front = overlap(next, next_len, base, base_len);
+    let front_ok = (0..front).all(|i| base[i].unchanged(&next[next_len - front + i]));
+    // ... or starts with its last `back`.
+    let back = overlap(base, base_len, next, next_len);
+    let back_ok = (0..back).all(|i| base[base_len - back + i].unchanged(&next[i]));
+    match (front_ok, back_ok) {
+        (true, true) if back > front => Some((next_len - back, false)),
+        (true, _) => Some((next_len - front, true)),
+        (false, true) => Some((next_len - back, false)),
+        (false, false) => None,
+    }
+}
+
+/// Whether the element-wise delta would change or append at least `pushed` elements.
+fn elements_cost_at_least<T: Diff, S: Index<usize, Output = T> + ?Sized>(
+    base: &S,
+    base_len: usize,
+    next: &S,
+    next_len: usize,
+    pushed: usize,
+) -> bool {
+    let appended = next_len.saturating_sub(base_len);
+    let Some(needed) = pushed.checked_sub(appended).filter(|&needed| needed > 0) else {
+        return true;
+    };
+    (0..base_len.min(next_len))
+        .filter(|&i| !base[i].unchanged(&next[i]))
+        .take(needed)
+        .count()
+        == needed
+}
+
+fn diff_shift_seq<T: Diff + Message, S: Index<usize, Output = T> + ?Sized>(
+    base: &S,
+    base_len: usize,
+    next: &S,
+    next_len: usize,
+    elements: impl FnOnce() -> VecDelta<T, T::Delta>,
+) -> ShiftDelta<T, T::Delta> {
+    let shift = cheapest_shift(base, base_len, next, next_len)
+        .filter(|&(pushed, _)| elements_cost_at_least(base, base_len, next, next_len, pushed));
+    match shift {
+        Some((pushed, true)) => ShiftDelta::Front {
+            pushed: (0..pushed).map(|i| next[i].clone()).collect(),
+            trimmed: base_len - (next_len - pushed),
+        },
+        Some((pushed, false)) => ShiftDelta::Back {
+            pushed: (next_len - pushed..next_len)
+                .map(|i| next[i].clone())
+                .collect(),
+            trimmed: base_len - (next_len - pushed),
+        },
+        None => ShiftDelta::Elements(elements()),
+    }
+}
+
+/// `base` with a shift applied. Allocates the baseline's kept part plus what decoding the
+/// delta already allocated, whatever `trimmed` claims.
+fn apply_shift_seq<'a, T: Diff + Message>(
+    base: impl ExactSizeIterator<Item = &'a T>,
+    delta: &ShiftDelta<T, T::Delta>,
+) -> Result<Vec<T>, DeltaError> {
+    let (pushed, trimmed, front) = match delta {
+        ShiftDelta::Front { pushed, trimmed } => (pushed, *trimmed, true),
+        ShiftDelta::Back { pushed, trimmed } => (pushed, *trimmed, false),
+        ShiftDelta::Elements(delta) => return apply_seq(base, delta),
+    };
+    let kept = base
+        .len()
+        .checked_sub(trimmed)
+        .ok_or_else(|| error("trims more elements than the sequence holds"))?;
+    let len = kept
+        .checked_add(pushed.len())
+        .ok_or_else(|| error("sequence length overflows"))?;
+    let mut out = Vec::with_capacity(len);
+    if front {
+        out.extend(pushed.iter().cloned());
+        out.extend(base.take(kept).cloned());
+    } else {
+        out.extend(base.skip(trimmed).cloned());
+        out.extend(pushed.iter().cloned());
+    }
+    Ok(out)
+}
+
+impl<T: Diff + Message> ShiftDiff for Vec<T> {
+    type Shift = ShiftDelta<T, T::Delta>;
+
+    fn diff_shift(&self, next: &Self) -> Self::Shift {
+        diff_shift_seq(
+            self.as_slice(),
+            self.len(),
+            next.as_slice(),
+            next.len(),
+            || self.diff(next),
+        )
+    }
+
+    fn apply_shift(&self, delta: &Self::Shift) -> Result<Self, DeltaError> {
+        apply_shift_seq(self.iter(), delta)
+    }
+}
+
+impl<T: Diff + Message> ShiftDiff for VecDeque<T> {
+    type Shift = ShiftDelta<T, T::Delta>;
+
+    fn diff_shift(&self, next: &Self) -> Self::Shift {
+        diff_shift_seq(self, self.len(), next, next.len(), || self.diff(next))
+    }
+
+    fn apply_shift(&self, delta: &Self::Shift) -> Result<Self, DeltaError> {
+        apply_shift_seq(self.iter(), delta).map(VecDeque::from)
     }
 }
 

@@ -1,14 +1,14 @@
-//! `#[derive(Diff)]` on a pong-like snapshot and on generic, tuple, unit, recursive and enum
-//! types: arbitrary values round-trip through the codec, small changes cost a few bytes, and
+//! `#[derive(Diff)]` on a pong-like snapshot, on generic, tuple, unit, recursive and enum
+//! types, and with `#[diff(deque)]` fields: arbitrary values round-trip through the codec, small changes cost a few bytes, and
 //! deltas that do not fit their baseline are refused. It is also the compile check: generated
 //! items must pass `missing_docs` and `unreachable_pub` here and clippy `-D warnings`.
 #![deny(missing_docs, unreachable_pub)]
 
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use proptest::collection::{btree_map, btree_set, vec};
+use proptest::collection::{btree_map, btree_set, vec, vec_deque};
 use proptest::option::of;
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -174,6 +174,44 @@ mod reexport {
     pub(crate) use tickwire as proto;
 }
 
+/// A worm on a grid: its body moves head first, its trail is a queue of recent headings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Diff)]
+pub struct Worm {
+    /// Whose it is.
+    pub id: u8,
+    /// Cells, head first: a step pushes a head and trims the tail.
+    #[diff(deque)]
+    pub body: VecDeque<(u8, u8)>,
+    /// Recent headings, oldest first: pushed at the back, trimmed from the front.
+    #[diff(deque)]
+    pub trail: Vec<i16>,
+    /// The same cells as `body`, element-wise, to compare.
+    pub plain: Vec<(u8, u8)>,
+}
+
+/// An enum whose variant holds a deque field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Diff)]
+pub enum Track {
+    /// Standing.
+    Idle,
+    /// Moving along a path, next cell first.
+    Moving {
+        /// The path.
+        #[diff(deque)]
+        path: Vec<u8>,
+        /// Cells per tick.
+        speed: u8,
+    },
+}
+
+/// A generic queue: the deque's delta type must be bounded by the derive's `PartialEq`.
+#[derive(Debug, Clone, PartialEq, Diff)]
+pub struct Log<T> {
+    /// Lines, oldest first.
+    #[diff(deque)]
+    pub lines: VecDeque<T>,
+}
+
 fn ball() -> impl Strategy<Value = Ball> {
     (
         -2_i32..3,
@@ -229,6 +267,47 @@ fn trail() -> impl Strategy<Value = Trail> {
                 rest: rest.map(Box::new),
             })
         })
+}
+
+/// Bodies that step, grow or shrink at either end, or jump anywhere.
+fn worm_pair() -> impl Strategy<Value = (Worm, Worm)> {
+    let cell = (0_u8..3, 0_u8..3);
+    let cells = vec_deque(cell.clone(), 0..8);
+    (
+        (0_u8..2, cells.clone(), vec(-1_i16..2, 0..6)),
+        (0_u8..2, vec(cell, 0..3), 0_usize..4, any::<bool>(), cells),
+        vec(-1_i16..2, 0..3),
+    )
+        .prop_map(
+            |((id, body, trail), (next_id, heads, trim, step, jump), pushed)| {
+                let worm = |id, body: VecDeque<(u8, u8)>, trail| Worm {
+                    id,
+                    plain: body.iter().copied().collect(),
+                    body,
+                    trail,
+                };
+                let next_body = if step {
+                    let mut next = body.clone();
+                    next.truncate(next.len().saturating_sub(trim));
+                    for head in heads {
+                        next.push_front(head);
+                    }
+                    next
+                } else {
+                    jump
+                };
+                let mut next_trail: Vec<i16> = trail.iter().skip(trim).copied().collect();
+                next_trail.extend(pushed);
+                (worm(id, body, trail), worm(next_id, next_body, next_trail))
+            },
+        )
+}
+
+fn track() -> impl Strategy<Value = Track> {
+    prop_oneof![
+        Just(Track::Idle),
+        (vec(0_u8..3, 0..6), 0_u8..2).prop_map(|(path, speed)| Track::Moving { path, speed }),
+    ]
 }
 
 fn serving_state() -> PongState {
@@ -327,6 +406,25 @@ proptest! {
     ) {
         apply_bytes(&base, &bytes);
         apply_corrupted(&base, &next, at, byte, keep);
+    }
+
+    #[test]
+    fn deque_fields_round_trip_and_hostile_deltas_never_panic(
+        (base, next) in worm_pair(),
+        tracks in (track(), track()),
+        logs in (vec_deque(0_u8..3, 0..6), vec_deque(0_u8..3, 0..6)),
+        bytes in vec(any::<u8>(), 0..32),
+        at in any::<usize>(),
+        byte in any::<u8>(),
+        keep in any::<usize>(),
+    ) {
+        round_trip(&base, &next)?;
+        round_trip(&tracks.0, &tracks.1)?;
+        round_trip(&Log { lines: logs.0 }, &Log { lines: logs.1 })?;
+        apply_bytes(&base, &bytes);
+        apply_corrupted(&base, &next, at, byte, keep);
+        apply_bytes(&tracks.0, &bytes);
+        apply_corrupted(&tracks.0, &tracks.1, at, byte, keep);
     }
 
     /// A delta for one variant's fields, applied to a value of another variant.
@@ -462,6 +560,50 @@ fn masks_naming_fields_that_do_not_exist_are_refused() {
     assert!(decode::<<PongState as Diff>::Delta>(&[1, 0b11, 2]).is_err());
 }
 
+fn worm() -> Worm {
+    let body: VecDeque<(u8, u8)> = (0..20).map(|x| (x, 7)).collect();
+    Worm {
+        id: 1,
+        plain: body.iter().copied().collect(),
+        body,
+        trail: vec![0; 8],
+    }
+}
+
+#[test]
+fn a_deque_field_sends_a_step_as_its_new_head_and_two_counts() {
+    let base = worm();
+    let mut next = base.clone();
+    next.body.pop_back();
+    next.body.push_front((0, 6));
+    // Mask, then the shift: tag, one pushed, the cell, one trimmed.
+    assert_eq!(encode(&base.diff(&next)), [0b10, 0, 1, 0, 6, 1]);
+    next.trail.remove(0);
+    next.trail.push(-1);
+    // The trail is a queue: tag `Back`, one pushed (-1 zigzags to 1), one trimmed.
+    assert_eq!(
+        encode(&base.diff(&next)),
+        [0b110, 0, 1, 0, 6, 1, 1, 1, 1, 1]
+    );
+
+    let mut plain = base.clone();
+    plain.plain = next.body.iter().copied().collect();
+    assert!(
+        delta_size(&base, &plain) > 40,
+        "without the attribute every cell is resent"
+    );
+}
+
+#[test]
+fn a_deque_field_that_changed_in_place_sends_its_elements() {
+    let base = worm();
+    let mut next = base.clone();
+    next.body[3] = (3, 8);
+    let shown = format!("{:?}", base.diff(&next));
+    assert!(shown.contains("body(Elements(VecDelta"), "{shown}");
+    assert_eq!(Diff::apply(&base, &base.diff(&next)), Ok(next));
+}
+
 #[test]
 fn delta_types_are_messages() {
     fn message<T: Message>() {}
@@ -471,4 +613,7 @@ fn delta_types_are_messages() {
     message::<KeyedDelta<PlayerId, u8>>();
     message::<GridDelta<4>>();
     message::<MarkerDelta>();
+    message::<WormDelta>();
+    message::<TrackDelta>();
+    message::<LogDelta<u8>>();
 }

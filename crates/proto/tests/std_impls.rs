@@ -1,17 +1,19 @@
-//! `Diff` for std types: arbitrary baselines and next values round-trip exactly, directly and
-//! through the codec, and hostile deltas (arbitrary bytes, corrupted real deltas, arbitrary
-//! delta values) are refused or applied, never a panic.
+//! `Diff` for std types, and `ShiftDiff` for `Vec` and `VecDeque`: arbitrary baselines and
+//! next values round-trip exactly, directly and through the codec, and hostile deltas
+//! (arbitrary bytes, corrupted real deltas, arbitrary delta values) are refused or applied,
+//! never a panic.
 
 mod support;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use proptest::collection::{btree_map, btree_set, hash_map, hash_set, vec, vec_deque};
 use proptest::option::of;
 use proptest::prelude::*;
+use serde::Serialize;
 use support::{apply_bytes, apply_corrupted, delta_size, encode, round_trip, round_trip_bits};
-use tickwire::Diff;
-use tickwire::diff::{MapDelta, OptionDelta, SetDelta, VecDelta};
+use tickwire::diff::{MapDelta, OptionDelta, SetDelta, ShiftDelta, ShiftDiff, VecDelta};
+use tickwire::{DeltaError, Diff};
 
 fn any_f32() -> impl Strategy<Value = f32> {
     prop_oneof![
@@ -35,6 +37,27 @@ fn any_f64() -> impl Strategy<Value = f64> {
 /// keys and the deltas hold changes, removals and additions, not only whole values.
 fn small_vec() -> impl Strategy<Value = Vec<u8>> {
     vec(0_u8..4, 0..8)
+}
+
+/// A sequence diffed as a deque, so that the shared round-trip and hostile-delta checks
+/// (written for `Diff`) run on `ShiftDiff`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Deque<S>(S);
+
+impl<S: ShiftDiff> Diff for Deque<S> {
+    type Delta = S::Shift;
+
+    fn diff(&self, next: &Self) -> Self::Delta {
+        self.0.diff_shift(&next.0)
+    }
+
+    fn apply(&self, delta: &Self::Delta) -> Result<Self, DeltaError> {
+        self.0.apply_shift(delta).map(Deque)
+    }
+
+    fn unchanged(&self, next: &Self) -> bool {
+        self.0.unchanged(&next.0)
+    }
 }
 
 /// One proptest per type: `base` and `next` drawn from the same strategy round-trip (by `==`,
@@ -97,6 +120,208 @@ round_trips! {
     array_of_floats: round_trip_bits, prop::array::uniform3(any_f64());
     empty_array: round_trip, Just([0_u8; 0]);
     boxed: round_trip, small_vec().prop_map(Box::new);
+    deque_vec: round_trip, small_vec().prop_map(Deque);
+    deque_vec_deque: round_trip, vec_deque(0_i8..4, 0..8).prop_map(Deque);
+    deque_of_floats: round_trip_bits, vec(any_f32(), 0..6).prop_map(Deque);
+    deque_of_vecs: round_trip, vec(small_vec(), 0..4).prop_map(Deque);
+}
+
+/// A baseline and a next value that is the baseline pushed at one end and trimmed at the
+/// other (any counts, either direction), sometimes with one element then changed, so every
+/// branch of the shift delta is taken, not only the element-wise fallback.
+fn shifted_pair() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
+    (
+        vec(0_u8..4, 0..12),
+        vec(0_u8..4, 0..4),
+        0_usize..14,
+        any::<bool>(),
+        of((any::<usize>(), 0_u8..4)),
+    )
+        .prop_map(|(base, pushed, trim, front, edit)| {
+            let mut next = base.clone();
+            let trim = trim.min(next.len());
+            if front {
+                next.truncate(next.len() - trim);
+                next.splice(0..0, pushed);
+            } else {
+                next.drain(..trim);
+                next.extend(pushed);
+            }
+            if let Some((at, value)) = edit.filter(|_| !next.is_empty()) {
+                let at = at % next.len();
+                next[at] = value;
+            }
+            (base, next)
+        })
+}
+
+/// The fewest elements any exact shift from `base` to `next` pushes, tried the slow way.
+fn fewest_pushed(base: &[u8], next: &[u8]) -> usize {
+    (0..=base.len().min(next.len()))
+        .rev()
+        .find(|&kept| {
+            next[next.len() - kept..] == base[..kept] || base[base.len() - kept..] == next[..kept]
+        })
+        .map_or(next.len(), |kept| next.len() - kept)
+}
+
+/// How many elements the element-wise delta changes or appends.
+fn element_changes(base: &[u8], next: &[u8]) -> usize {
+    let changed = base
+        .iter()
+        .zip(next)
+        .filter(|(old, new)| old != new)
+        .count();
+    changed + next.len().saturating_sub(base.len())
+}
+
+proptest! {
+    #[test]
+    fn shifted_sequences_round_trip_as_the_fewest_pushed_elements(
+        (base, next) in shifted_pair(),
+    ) {
+        round_trip(&Deque(base.clone()), &Deque(next.clone()))?;
+        let queue = |v: &Vec<u8>| Deque(v.iter().copied().collect::<VecDeque<u8>>());
+        round_trip(&queue(&base), &queue(&next))?;
+
+        let fewest = fewest_pushed(&base, &next);
+        let delta = base.diff_shift(&next);
+        prop_assert_eq!(&delta, &queue(&base).0.diff_shift(&queue(&next).0), "Vec and VecDeque agree");
+        match &delta {
+            ShiftDelta::Front { pushed, .. } | ShiftDelta::Back { pushed, .. } => {
+                prop_assert_eq!(pushed.len(), fewest, "{:?}", delta);
+                prop_assert!(fewest <= element_changes(&base, &next), "{:?}", delta);
+                // Tag, pushed count, trimmed count, then one byte per element below 251.
+                prop_assert_eq!(encode(&delta).len(), 3 + fewest);
+            }
+            ShiftDelta::Elements(_) => {
+                prop_assert!(element_changes(&base, &next) < fewest, "{:?}", delta);
+            }
+        }
+    }
+
+    #[test]
+    fn hostile_shift_deltas_of_shifted_sequences_never_panic(
+        (base, next) in shifted_pair(),
+        bytes in vec(any::<u8>(), 0..24),
+        at in any::<usize>(),
+        byte in any::<u8>(),
+        keep in any::<usize>(),
+    ) {
+        apply_bytes(&Deque(base.clone()), &bytes);
+        apply_corrupted(&Deque(base), &Deque(next), at, byte, keep);
+    }
+
+    /// Arbitrary shift values, not only decodable bytes: every trimmed count is tried.
+    #[test]
+    fn arbitrary_shift_deltas_apply_exactly_or_are_refused(
+        base in small_vec(),
+        front in any::<bool>(),
+        pushed in small_vec(),
+        trimmed in prop_oneof![0_usize..12, any::<usize>()],
+    ) {
+        let delta = if front {
+            ShiftDelta::Front { pushed: pushed.clone(), trimmed }
+        } else {
+            ShiftDelta::Back { pushed: pushed.clone(), trimmed }
+        };
+        let queue: VecDeque<u8> = base.iter().copied().collect();
+        match base.apply_shift(&delta) {
+            Ok(next) => {
+                let kept = base.len().checked_sub(trimmed);
+                prop_assert!(kept.is_some(), "trimmed {} of {}: {:?}", trimmed, base.len(), next);
+                let kept = kept.unwrap_or_default();
+                let expected = if front {
+                    [&pushed[..], &base[..kept]].concat()
+                } else {
+                    [&base[trimmed..], &pushed[..]].concat()
+                };
+                prop_assert_eq!(&next, &expected);
+                prop_assert_eq!(queue.apply_shift(&delta), Ok(VecDeque::from(expected)));
+            }
+            Err(_) => {
+                prop_assert!(trimmed > base.len());
+                prop_assert!(queue.apply_shift(&delta).is_err());
+            }
+        }
+    }
+}
+
+#[test]
+fn trimming_more_than_the_baseline_holds_is_refused_without_allocating() {
+    let base = vec![1_u8, 2, 3];
+    let deltas = [
+        ShiftDelta::Front {
+            pushed: vec![],
+            trimmed: 4,
+        },
+        ShiftDelta::Back {
+            pushed: vec![9],
+            trimmed: usize::MAX,
+        },
+        ShiftDelta::Elements(VecDelta {
+            len: usize::MAX,
+            changed: vec![],
+            appended: vec![],
+        }),
+    ];
+    for delta in deltas {
+        assert!(base.apply_shift(&delta).is_err(), "{delta:?}");
+        assert!(VecDeque::from(base.clone()).apply_shift(&delta).is_err());
+    }
+}
+
+/// A body of 20 two-byte cells, head first.
+fn body() -> Vec<(u8, u8)> {
+    (0..20).map(|x| (x, 7)).collect()
+}
+
+#[test]
+fn a_stepping_body_costs_its_new_head_and_two_counts() {
+    let base = body();
+    let mut stepped = base.clone();
+    stepped.pop();
+    stepped.insert(0, (0, 6));
+    // Tag, one pushed, the cell (2 bytes), one trimmed.
+    assert_eq!(encode(&base.diff_shift(&stepped)), [0, 1, 0, 6, 1]);
+    assert!(
+        delta_size(&base, &stepped) > 40,
+        "element-wise resends every cell"
+    );
+
+    let mut grown = base.clone();
+    grown.insert(0, (0, 6));
+    assert_eq!(encode(&base.diff_shift(&grown)), [0, 1, 0, 6, 0]);
+
+    // The other way round, a queue: pushed at the back, trimmed from the front.
+    let mut queued = base[1..].to_vec();
+    queued.push((20, 7));
+    assert_eq!(encode(&base.diff_shift(&queued)), [1, 1, 20, 7, 1]);
+}
+
+#[test]
+fn an_unchanged_deque_costs_three_bytes_and_an_edit_falls_back_to_elements() {
+    let base = body();
+    assert_eq!(encode(&base.diff_shift(&base)), [0, 0, 0]);
+    let mut edited = base.clone();
+    edited[5] = (9, 9);
+    let delta = base.diff_shift(&edited);
+    assert!(matches!(delta, ShiftDelta::Elements(_)), "{delta:?}");
+    // The tag, then the element-wise delta.
+    assert_eq!(encode(&delta).len(), 1 + delta_size(&base, &edited));
+}
+
+#[test]
+fn repeated_elements_still_find_the_longest_overlap() {
+    let base = vec![0_u8, 0, 0, 1, 0, 0, 0];
+    let next = vec![2_u8, 0, 0, 0, 1, 0, 0];
+    assert_eq!(
+        base.diff_shift(&next),
+        ShiftDelta::Front {
+            pushed: vec![2],
+            trimmed: 1
+        }
+    );
 }
 
 #[test]
