@@ -138,6 +138,30 @@ mod tests {
         assert!(rtt < 100.0 && rtt > 10.0, "smoothed: {rtt}");
     }
 
+    #[test]
+    fn the_round_trip_is_smoothed_by_a_quarter_of_each_new_sample() {
+        let mut sync = ClockSync::default();
+        sync.sample(0.0, 100.0, 0.0);
+        assert_eq!(sync.rtt_ms(), Some(100.0));
+        sync.sample(0.0, 20.0, 0.0);
+        assert_eq!(sync.rtt_ms(), Some(80.0));
+    }
+
+    #[test]
+    fn the_offset_forgets_samples_older_than_the_last_eight() {
+        let mut sync = ClockSync::default();
+        // The fastest trip first, with its own offset...
+        sync.sample(0.0, 2.0, 501.0);
+        assert_eq!(sync.offset_ms(), Some(500.0));
+        // ...then eight slower ones agreeing on another: the fast one drops out.
+        for i in 1..=8 {
+            let sent = f64::from(i) * 100.0;
+            sync.sample(sent, sent + 10.0, sent + 5.0 + 1000.0);
+            let expected = if i < 8 { 500.0 } else { 1000.0 };
+            assert_eq!(sync.offset_ms(), Some(expected), "after {i} more samples");
+        }
+    }
+
     const MS: Duration = Duration::from_millis(1);
 
     #[test]

@@ -90,6 +90,52 @@ fn decode_exact<T: DeserializeOwned, C: Config>(bytes: &[u8], config: C) -> Resu
 mod tests {
     use proptest::prelude::*;
 
+    /// The longest `Vec<u8>` input (in a client message's `Input`) that decodes within the
+    /// client limit, found by bisection, and so the exact size of the limit.
+    fn longest_input_within_the_client_limit() -> usize {
+        let fits = |len: usize| {
+            let msg = ClientMsg::Input {
+                seq: 1,
+                input: vec![7u8; len],
+            };
+            decode_client::<Vec<u8>>(&encode(&msg).unwrap()).is_ok()
+        };
+        let (mut ok, mut too_long) = (0, CLIENT_DECODE_LIMIT * 2);
+        while too_long - ok > 1 {
+            let mid = (ok + too_long) / 2;
+            if fits(mid) { ok = mid } else { too_long = mid }
+        }
+        ok
+    }
+
+    #[test]
+    fn a_client_message_just_under_the_limit_decodes_and_one_over_does_not() {
+        let longest = longest_input_within_the_client_limit();
+        assert!(
+            (CLIENT_DECODE_LIMIT - 16..=CLIENT_DECODE_LIMIT).contains(&longest),
+            "the limit is 64 KiB of decoded bytes: {longest}"
+        );
+    }
+
+    #[test]
+    fn a_server_message_just_under_the_limit_decodes_and_one_over_does_not() {
+        let snapshot = |len: usize| {
+            ServerMsg::<Vec<u8>, ()>::Snapshot(crate::Snapshot {
+                tick: 1,
+                ack: 0,
+                phase: crate::MatchPhase::Waiting { needed: 0 },
+                body: crate::Body::Full(vec![1u8; len]),
+            })
+        };
+        let under = encode(&snapshot(SERVER_DECODE_LIMIT - 64)).unwrap();
+        assert!(decode_server::<Vec<u8>, ()>(&under).is_ok());
+        let over = encode(&snapshot(SERVER_DECODE_LIMIT)).unwrap();
+        assert!(decode_server::<Vec<u8>, ()>(&over).is_err());
+        // Plain values share the server's limit.
+        assert!(decode::<Vec<u8>>(&encode(&vec![1u8; SERVER_DECODE_LIMIT - 64]).unwrap()).is_ok());
+        assert!(decode::<Vec<u8>>(&encode(&vec![1u8; SERVER_DECODE_LIMIT]).unwrap()).is_err());
+    }
+
     use super::*;
     use crate::protocol::{
         Body, GameVersion, Hello, MatchPhase, PROTOCOL_VERSION, PlayerId, Rejection, Role, RoomId,

@@ -174,6 +174,87 @@ impl<S> History<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::MatchPhase;
+
+    /// A game whose snapshot is one number and whose delta is the difference.
+    struct Counter;
+
+    #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+    struct Count(i64);
+
+    impl Diff for Count {
+        type Delta = i64;
+        fn diff(&self, next: &Count) -> i64 {
+            next.0 - self.0
+        }
+        fn apply(&self, delta: &i64) -> Result<Count, DeltaError> {
+            Ok(Count(self.0 + delta))
+        }
+    }
+
+    impl Wire for Counter {
+        const NAME: &'static str = "counter";
+        const VERSION: u16 = 1;
+        type Input = ();
+        type Snapshot = Count;
+    }
+
+    fn full(tick: u64) -> Snapshot<Count, i64> {
+        Snapshot {
+            tick,
+            ack: 0,
+            phase: MatchPhase::Waiting { needed: 0 },
+            body: Body::Full(Count(tick as i64)),
+        }
+    }
+
+    fn delta(tick: u64, age: u8) -> Snapshot<Count, i64> {
+        Snapshot {
+            body: Body::Delta {
+                age,
+                delta: i64::from(age),
+            },
+            ..full(tick)
+        }
+    }
+
+    #[test]
+    fn a_long_stream_of_keyframes_keeps_only_the_baselines_a_server_may_use() {
+        let mut client = Reconstructor::<Counter>::default();
+        for tick in 1..=200 {
+            client.receive(full(tick)).unwrap();
+        }
+        // Ticks 136..=200: everything at most MAX_BASELINE_AGE older than the newest.
+        assert_eq!(client.kept(), MAX_BASELINE_AGE as usize + 1);
+        assert!(client.receive(delta(201, 66)).is_err(), "tick 135 is gone");
+        assert!(client.receive(delta(201, 65)).is_ok(), "tick 136 is kept");
+    }
+
+    #[test]
+    fn a_delta_lets_the_client_forget_every_older_baseline() {
+        let mut client = Reconstructor::<Counter>::default();
+        for tick in 1..=10 {
+            client.receive(full(tick)).unwrap();
+        }
+        let state = client.receive(delta(11, 3)).unwrap();
+        assert_eq!(state.state, Count(11));
+        // Acks only move forward: ticks 8..=11 may still be baselines, 1..=7 never again.
+        assert_eq!(client.kept(), 4);
+        assert!(client.receive(delta(12, 4)).is_ok(), "tick 8 is kept");
+    }
+
+    #[test]
+    fn clearing_forgets_every_baseline() {
+        let mut client = Reconstructor::<Counter>::default();
+        client.receive(full(1)).unwrap();
+        client.clear();
+        assert_eq!((client.kept(), client.latest()), (0, None));
+        assert!(client.receive(delta(2, 1)).is_err());
+        assert!(
+            client.receive(full(1)).is_ok(),
+            "older ticks are welcome again"
+        );
+    }
 
     #[test]
     fn a_baseline_is_offered_only_within_the_age_limit() {

@@ -147,7 +147,10 @@ impl Page {
         }
         let css = document.create_element("style")?;
         css.set_text_content(Some(&[STYLE, style].concat()));
-        document.head().ok_or("no head")?.prepend_with_node_1(&css)?;
+        document
+            .head()
+            .ok_or("no head")?
+            .prepend_with_node_1(&css)?;
         let markup = MARKUP
             .replace("{title}", &escape(title))
             .replace("{help}", &escape(help));
