@@ -112,7 +112,7 @@ mod tests {
     fn a_client_message_just_under_the_limit_decodes_and_one_over_does_not() {
         let longest = longest_input_within_the_client_limit();
         assert!(
-            (CLIENT_DECODE_LIMIT - 16..=CLIENT_DECODE_LIMIT).contains(&longest),
+            (65_536 - 16..=65_536).contains(&longest),
             "the limit is 64 KiB of decoded bytes: {longest}"
         );
     }
@@ -127,13 +127,15 @@ mod tests {
                 body: crate::Body::Full(vec![1u8; len]),
             })
         };
-        let under = encode(&snapshot(SERVER_DECODE_LIMIT - 64)).unwrap();
+        // 4 MiB of decoded bytes.
+        const FOUR_MIB: usize = 4 * 1024 * 1024;
+        let under = encode(&snapshot(FOUR_MIB - 64)).unwrap();
         assert!(decode_server::<Vec<u8>, ()>(&under).is_ok());
-        let over = encode(&snapshot(SERVER_DECODE_LIMIT)).unwrap();
+        let over = encode(&snapshot(FOUR_MIB)).unwrap();
         assert!(decode_server::<Vec<u8>, ()>(&over).is_err());
         // Plain values share the server's limit.
-        assert!(decode::<Vec<u8>>(&encode(&vec![1u8; SERVER_DECODE_LIMIT - 64]).unwrap()).is_ok());
-        assert!(decode::<Vec<u8>>(&encode(&vec![1u8; SERVER_DECODE_LIMIT]).unwrap()).is_err());
+        assert!(decode::<Vec<u8>>(&encode(&vec![1u8; FOUR_MIB - 64]).unwrap()).is_ok());
+        assert!(decode::<Vec<u8>>(&encode(&vec![1u8; FOUR_MIB]).unwrap()).is_err());
     }
 
     use super::*;
