@@ -18,8 +18,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     // Inner doc comments open a file; inside `include!` they would be misplaced.
     let lib = lib
-        .replace("//!", "//")
-        .replace(declaration, &format!("pub mod sim {{\n{sim}\n}}"));
+        .replace(declaration, &format!("pub mod sim {{\n{sim}\n}}"))
+        .replace("//!", "//");
     fs::write(PathBuf::from(env::var("OUT_DIR")?).join("guide.rs"), lib)?;
     Ok(())
 }
