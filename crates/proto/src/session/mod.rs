@@ -279,10 +279,9 @@ impl<W: Wire> Session<W> {
     /// (not seated as a player, or not connected). The input is kept until the server
     /// acknowledges it ([`unacked`](Self::unacked)).
     pub fn send_input(&mut self, input: W::Input, now: f64) -> Option<u32> {
-        // A spectator's input would get the connection closed (1008).
-        if self.phase != Phase::Playing || self.link != Link::Up || self.me().is_none() {
-            return None;
-        }
+        // Only a welcomed player (so on an open connection): a spectator's input would get
+        // the connection closed (1008).
+        self.me()?;
         let seq = self.next_seq;
         self.next_seq += 1;
         self.send(&ClientMsg::Input {
@@ -375,7 +374,8 @@ impl<W: Wire> Session<W> {
     /// Pings now (if playing), for a round-trip and clock sample; the regular pings go on
     /// from here.
     pub fn ping(&mut self, now: f64) {
-        if self.phase == Phase::Playing && self.link == Link::Up {
+        // Welcomed, so on an open connection.
+        if self.welcome.is_some() {
             self.next_ping_at = now + self.config.ping_every_ms;
             self.send(&ClientMsg::Ping {
                 sent_ms: now as u32,

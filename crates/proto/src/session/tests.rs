@@ -511,3 +511,88 @@ fn bytes_are_counted_both_ways() {
     assert_eq!(session.bytes_sent(), out as u64);
     assert_eq!(session.bytes_received(), welcome.len() as u64);
 }
+
+#[test]
+fn a_session_that_never_pings_never_asks_to_be_woken_while_playing() {
+    let mut session = playing(SessionConfig {
+        ping_every_ms: 0.0,
+        ..SessionConfig::default()
+    });
+    assert_eq!(session.poll_timeout(), None);
+    session.handle_timeout(1e9);
+    assert!(commands(&mut session).is_empty(), "no ping");
+    session.ping(5.0);
+    assert_eq!(
+        sent(&commands(&mut session)),
+        [ClientMsg::Ping { sent_ms: 5 }]
+    );
+}
+
+#[test]
+fn while_a_reconnect_attempt_is_under_way_no_timer_is_due() {
+    let mut session = playing(SessionConfig::default());
+    session.on_close(1006, "", 0.0);
+    let retry_at = session.poll_timeout().unwrap();
+    session.handle_timeout(retry_at);
+    assert_eq!(commands(&mut session), [Command::Connect]);
+    // Opening: the driver waits for the transport, not for a timer already past.
+    assert_eq!(session.poll_timeout(), None);
+    session.on_close(1006, "", retry_at + 1.0);
+    assert!(session.poll_timeout().is_some_and(|at| at > retry_at + 1.0));
+}
+
+#[test]
+fn no_ping_leaves_before_the_welcome() {
+    let mut session = Session::<Adder>::new(SessionConfig::default());
+    session.play("ann", Join::Quick);
+    session.on_open(0.0);
+    commands(&mut session);
+    session.ping(1.0);
+    session.handle_timeout(10_000.0);
+    assert!(commands(&mut session).is_empty());
+}
+
+#[test]
+fn rejoining_presents_the_token_and_says_where_to_go_otherwise() {
+    let mut session = Session::<Adder>::new(SessionConfig::default());
+    session.rejoin("ann", Join::Room("Q7XK".into()), TOKEN);
+    assert_eq!(commands(&mut session), [Command::Connect]);
+    session.on_open(0.0);
+    let [ClientMsg::Hello(hello)] = &sent(&commands(&mut session))[..] else {
+        panic!("a hello");
+    };
+    assert_eq!(
+        (hello.resume, &hello.join, hello.name.as_str()),
+        (Some(TOKEN), &Join::Room("Q7XK".into()), "ann")
+    );
+}
+
+#[test]
+fn every_phase_has_its_own_short_name() {
+    let phases = [
+        Phase::Lobby,
+        Phase::Connecting,
+        Phase::Playing,
+        Phase::Reconnecting {
+            retry_at: 0.0,
+            attempt: 1,
+        },
+        Phase::Closed {
+            code: 1001,
+            reason: String::new(),
+        },
+        Phase::Failed(Failure::Outdated),
+    ];
+    let names: Vec<&str> = phases.iter().map(Phase::name).collect();
+    assert_eq!(
+        names,
+        [
+            "lobby",
+            "connecting",
+            "playing",
+            "reconnecting",
+            "closed",
+            "failed"
+        ]
+    );
+}
