@@ -32,6 +32,7 @@ use std::{
     time::Duration,
 };
 
+use tickwire::api::RoomInfo;
 use tickwire_game::{Game, RoomSettings};
 use tokio::{
     net::TcpListener,
@@ -44,8 +45,8 @@ use tower::ServiceExt as _;
 pub use crate::{
     config::{Config, ConfigError},
     metrics::Metrics,
-    sim::{PlayerResult, RoomInfo, RoundResult},
-    store::{LeaderboardRow, RoundRow, StoreError},
+    sim::{PlayerResult, RoundResult},
+    store::StoreError,
 };
 
 /// Bytes tungstenite allocates up front per connection for reading. Client messages are

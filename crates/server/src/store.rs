@@ -9,7 +9,7 @@ use std::{
 };
 
 use rusqlite::{Connection, params};
-use serde::Serialize;
+use tickwire::api::{LeaderboardRow, RoundRow};
 use tokio::sync::oneshot;
 
 use crate::sim::RoundResult;
@@ -24,36 +24,6 @@ const QUEUE: usize = 4_096;
 pub struct StoreError {
     path: String,
     source: rusqlite::Error,
-}
-
-/// One row of the all-time leaderboard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LeaderboardRow {
-    /// The player's name.
-    pub name: String,
-    /// Rounds played to the end.
-    pub rounds: i64,
-    /// Rounds won outright.
-    pub wins: i64,
-    /// Score summed over every round.
-    pub total: i64,
-    /// Best score in one round.
-    pub best: i64,
-}
-
-/// One recorded round, as listed at `/api/rounds`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RoundRow {
-    /// The room's code.
-    pub room: String,
-    /// When it ended, in milliseconds since the Unix epoch.
-    pub ended_at_ms: i64,
-    /// How long it ran, in seconds.
-    pub seconds: f64,
-    /// The winner, unless the top score was shared.
-    pub winner: Option<String>,
-    /// Names and scores, best first.
-    pub players: Vec<(String, i64)>,
 }
 
 enum Request {
@@ -248,7 +218,7 @@ fn rounds(db: &Connection, limit: usize) -> rusqlite::Result<Vec<RoundRow>> {
                 RoundRow {
                     room: row.get(1)?,
                     ended_at_ms: row.get(2)?,
-                    seconds: row.get::<_, i64>(3)? as f64 / 1000.0,
+                    seconds: row.get::<_, u64>(3)? as f64 / 1000.0,
                     winner: row.get(4)?,
                     players: Vec::new(),
                 },

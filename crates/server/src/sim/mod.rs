@@ -17,11 +17,12 @@ use std::{
 };
 
 use tickwire::{
-    Join, MatchPhase, PlayerId, Rejection, ResumeToken, Role, RoomId, Welcome, clock::FixedStep,
+    Join, PlayerId, Rejection, ResumeToken, Role, RoomId, Welcome,
+    api::{RoomInfo, RoomPhase},
+    clock::FixedStep,
     valid_room_code,
 };
 
-use serde::Serialize;
 use tickwire_game::{Game, RoomSettings};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
@@ -66,29 +67,6 @@ pub(crate) struct Seated {
     pub(crate) welcome: Welcome,
     /// The connection's end of its channels.
     pub(crate) conn: ConnHandle,
-}
-
-/// One room as listed at `/api/rooms`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RoomInfo {
-    /// The room's id.
-    pub id: u32,
-    /// The code that joins or watches it.
-    pub code: String,
-    /// Players seated now (including any away within their grace period).
-    pub players: usize,
-    /// Their names.
-    pub names: Vec<String>,
-    /// Spectators watching.
-    pub spectators: usize,
-    /// The most players it takes.
-    pub capacity: usize,
-    /// `waiting`, `countdown`, `running` or `ended`.
-    pub phase: &'static str,
-    /// Seconds until the phase changes (0 while waiting).
-    pub seconds_left: f64,
-    /// Ticks the room has run.
-    pub tick: u64,
 }
 
 /// How many rooms and spectators, and how old a delta baseline, a [`Sim`] allows, and how
@@ -460,28 +438,24 @@ impl<G: Game> Sim<G> {
     }
 
     fn publish_lobby(&self) {
-        let capacity = usize::from(self.settings.capacity);
-        let rate = f64::from(self.settings.tick_rate.max(1));
+        let capacity = u32::from(self.settings.capacity);
+        let rate = u32::from(self.settings.tick_rate.max(1));
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let rooms: Arc<[RoomInfo]> = self
             .rooms
             .values()
             .filter(|room| !room.private)
             .map(|room| {
-                let (phase, ticks) = match room.phase {
-                    MatchPhase::Waiting { .. } => ("waiting", 0),
-                    MatchPhase::Countdown { ticks_left } => ("countdown", ticks_left),
-                    MatchPhase::Running { ticks_left } => ("running", ticks_left),
-                    MatchPhase::Ended { ticks_left, .. } => ("ended", ticks_left),
-                };
+                let (phase, ticks_left) = RoomPhase::of(&room.phase);
                 RoomInfo {
-                    id: room.id.0,
+                    id: room.id,
                     code: room.code.clone(),
-                    players: room.seats.len(),
+                    players: count(room.seats.len()),
                     names: room.seats.values().map(|s| s.name.clone()).collect(),
-                    spectators: room.spectators.len(),
+                    spectators: count(room.spectators.len()),
                     capacity,
                     phase,
-                    seconds_left: f64::from(ticks) / rate,
+                    seconds_left: ticks_left.div_ceil(rate),
                     tick: room.tick,
                 }
             })

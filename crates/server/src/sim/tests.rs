@@ -8,7 +8,7 @@ use bevy_ecs::{
     schedule::Schedule,
     world::World,
 };
-use tickwire::{Body, ServerMsg, codec};
+use tickwire::{Body, MatchPhase, ServerMsg, codec};
 
 use super::*;
 
@@ -594,7 +594,7 @@ fn a_room_goes_through_waiting_countdown_running_ended_and_the_next_round() {
         .build()
         .unwrap();
     let board = runtime.block_on(store.leaderboard(10)).unwrap();
-    let wins: Vec<(String, i64, i64)> = board
+    let wins: Vec<(String, u32, i64)> = board
         .into_iter()
         .map(|r| (r.name, r.wins, r.total))
         .collect();
