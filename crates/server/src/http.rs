@@ -35,7 +35,6 @@ use tokio_tungstenite::{
 };
 use tokio_util::sync::CancellationToken;
 use tower::{Service, ServiceExt as _};
-use tower_http::services::ServeDir;
 
 use crate::{ConnectionPermit, Shared, session};
 
@@ -48,14 +47,17 @@ pub(crate) fn router<G: Game>(shared: Arc<Shared<G>>) -> Router {
         .route(api::ROOMS_PATH, get(rooms::<G>))
         .route(api::LEADERBOARD_PATH, get(leaderboard::<G>))
         .route(api::ROUNDS_PATH, get(rounds::<G>));
+    #[cfg(feature = "www")]
     let router = match &shared.config.www {
         Some(www) => router.fallback_service(
-            ServeDir::new(www)
+            tower_http::services::ServeDir::new(www)
                 .append_index_html_on_directories(true)
                 .fallback(get(client_missing)),
         ),
         None => router.fallback(client_missing),
     };
+    #[cfg(not(feature = "www"))]
+    let router = router.fallback(client_missing);
     router.with_state(shared)
 }
 

@@ -23,6 +23,7 @@ mod metrics;
 mod session;
 mod sim;
 mod store;
+#[cfg(feature = "tls")]
 mod tls;
 
 use std::{
@@ -46,7 +47,7 @@ pub use crate::{
     config::{Config, ConfigError},
     metrics::Metrics,
     sim::{PlayerResult, RoundResult},
-    store::StoreError,
+    store::{MEMORY_ROUNDS, StoreError},
 };
 
 /// Bytes tungstenite allocates up front per connection for reading. Client messages are
@@ -74,6 +75,7 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] store::StoreError),
     /// The TLS certificate or key could not be loaded.
+    #[cfg(feature = "tls")]
     #[error(transparent)]
     Tls(#[from] tls::TlsError),
 }
@@ -121,11 +123,16 @@ pub async fn run<G: Game>(
     let (commands, command_rx) = mpsc::channel(config.sim_queue);
     let (lobby_tx, lobby) = watch::channel(Arc::from([]));
 
+    #[cfg(feature = "tls")]
     let tls = match (&config.tls_cert, &config.tls_key) {
         (Some(cert), Some(key)) => Some(tls::acceptor(cert, key)?),
         _ => None,
     };
-    let (store, store_thread) = store::Store::open(config.db.as_deref().unwrap_or(":memory:"))?;
+    #[cfg(feature = "sqlite")]
+    let db = config.db.as_deref();
+    #[cfg(not(feature = "sqlite"))]
+    let db = None;
+    let (store, store_thread) = store::Store::open(db)?;
     let limits = sim::SimLimits {
         max_rooms: config.max_rooms,
         max_spectators: config.max_spectators,
@@ -196,12 +203,9 @@ pub async fn run<G: Game>(
         let _ =
             socket2::SockRef::from(&stream).set_send_buffer_size(shared.config.socket_send_buffer);
         let (router, shared) = (router.clone(), shared.clone());
-        match tls.clone() {
-            None => shared
-                .tasks
-                .clone()
-                .spawn(serve_connection(stream, peer, permit, router, shared)),
-            Some(tls) => shared.tasks.clone().spawn(async move {
+        #[cfg(feature = "tls")]
+        if let Some(tls) = tls.clone() {
+            shared.tasks.clone().spawn(async move {
                 // The TLS handshake counts against the handshake timeout like the HTTP head.
                 match tokio::time::timeout(shared.config.handshake_timeout, tls.accept(stream))
                     .await
@@ -210,8 +214,13 @@ pub async fn run<G: Game>(
                     Ok(Err(e)) => tracing::debug!(%peer, error = %e, "tls handshake failed"),
                     Err(_) => tracing::debug!(%peer, "tls handshake timed out"),
                 }
-            }),
-        };
+            });
+            continue;
+        }
+        shared
+            .tasks
+            .clone()
+            .spawn(serve_connection(stream, peer, permit, router, shared));
     }
 
     drop(listener);

@@ -432,7 +432,7 @@ impl<G: Game> Sim<G> {
     }
 
     /// The newest state of `room` and its tick, as the last [`step`](Self::step) left it.
-    #[cfg(any(test, feature = "bench"))]
+    #[cfg(feature = "bench")]
     pub(crate) fn latest(&self, room: RoomId) -> Option<(u64, &G::Snapshot)> {
         self.rooms.get(&room)?.latest()
     }

@@ -217,7 +217,7 @@ impl<G: Game> Room<G> {
     }
 
     /// The newest state and its tick.
-    #[cfg(any(test, feature = "bench"))]
+    #[cfg(feature = "bench")]
     pub(crate) fn latest(&self) -> Option<(u64, &G::Snapshot)> {
         self.history.latest()
     }

@@ -533,7 +533,7 @@ fn a_round_the_game_decides_early_ends_at_once_with_its_winner() {
 
 #[test]
 fn a_room_goes_through_waiting_countdown_running_ended_and_the_next_round() {
-    let store = Store::open(":memory:").unwrap().0;
+    let store = Store::open(None).unwrap().0;
     let (mut sim, _) = sim_with(10, rounds(), Some(store.clone()));
     let mut a = ask_as(&mut sim, "ann", Join::Quick, None).unwrap();
     sim.step();
