@@ -2,7 +2,8 @@
 //! fixed-rate `bevy_ecs` tick on a thread of their own, all generic over [`tickwire_game::Game`].
 //!
 //! The one entry point is [`run`]: the caller binds the listener (port 0 in tests), chooses
-//! the game and says when to shut down.
+//! the game and says when to shut down. With the `cli` feature (on by default), [`cli`]
+//! does all of that for a game's `main`, from the flags and `GAME_*` variables.
 //!
 //! ```text
 //!  TCP accept ─▶ hyper HTTP/1 ─▶ /ws upgrade ─▶ session task ──Command──▶ sim thread
@@ -14,6 +15,8 @@
 mod admission;
 #[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod config;
 #[cfg(feature = "echo")]
 pub mod echo;
