@@ -63,10 +63,7 @@ pub(crate) fn router<G: Game>(shared: Arc<Shared<G>>) -> Router {
 
 async fn metrics<G: Game>(State(shared): State<Arc<Shared<G>>>) -> impl IntoResponse {
     (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
         shared.metrics.render(),
     )
 }
@@ -171,10 +168,7 @@ async fn upgrade<G: Game>(State(shared): State<Arc<Shared<G>>>, mut request: Req
         Err(refusal) => return refusal.into_response(),
     };
     if !origin_allowed(request.headers(), &shared.config.allowed_origins) {
-        shared
-            .metrics
-            .connections_refused
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        shared.metrics.connections_refused.inc();
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
     }
     if shared.stop.is_cancelled() {

@@ -195,7 +195,7 @@ pub async fn run<G: Game>(
             Ok(permit) => permit,
             Err(refusal) => {
                 // Closing at once costs the server nothing more; the peer sees a reset.
-                shared.metrics.connections_refused.fetch_add(1, Relaxed);
+                shared.metrics.connections_refused.inc();
                 tracing::debug!(%peer, ?refusal, "connection refused");
                 continue;
             }

@@ -56,14 +56,14 @@ struct OpenGauge<'a>(&'a Metrics);
 
 impl<'a> OpenGauge<'a> {
     fn new(metrics: &'a Metrics) -> Self {
-        metrics.connections.fetch_add(1, Relaxed);
+        metrics.connections.inc();
         OpenGauge(metrics)
     }
 }
 
 impl Drop for OpenGauge<'_> {
     fn drop(&mut self) {
-        self.0.connections.fetch_sub(1, Relaxed);
+        self.0.connections.dec();
     }
 }
 
@@ -187,7 +187,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                     match self.limit.check(self.epoch.elapsed()) {
                         Verdict::Allow => {}
                         Verdict::Drop => {
-                            self.shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
+                            self.shared.metrics.inputs_dropped.inc();
                             continue;
                         }
                         Verdict::Flood => return self.protocol_error(CloseReason::InputFlood),
@@ -202,7 +202,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                             match self.shared.commands.try_send(Command::Input { player, seq, input }) {
                                 Ok(()) => {}
                                 Err(mpsc::error::TrySendError::Full(_)) => {
-                                    self.shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
+                                    self.shared.metrics.inputs_dropped.inc();
                                 }
                                 Err(mpsc::error::TrySendError::Closed(_)) => return Exit::Close(CloseReason::Shutdown),
                             }
@@ -262,13 +262,11 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         let metrics = &self.shared.metrics;
         match frame {
             Some(Ok(Message::Binary(bytes))) => {
-                metrics
-                    .bytes_received
-                    .fetch_add(bytes.len() as u64, Relaxed);
+                metrics.bytes_received.inc_by(bytes.len() as u64);
                 Ok(Inbound::Data(bytes))
             }
             Some(Ok(Message::Text(text))) => {
-                metrics.bytes_received.fetch_add(text.len() as u64, Relaxed);
+                metrics.bytes_received.inc_by(text.len() as u64);
                 Err(self.protocol_error(CloseReason::TextFrame))
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
@@ -287,7 +285,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
     }
 
     fn protocol_error(&self, reason: CloseReason) -> Exit {
-        self.shared.metrics.protocol_errors.fetch_add(1, Relaxed);
+        self.shared.metrics.protocol_errors.inc();
         Exit::Close(reason)
     }
 
@@ -306,7 +304,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         let len = msg.len() as u64;
         match timeout(self.shared.config.send_timeout, self.ws.send(msg)).await {
             Ok(Ok(())) => {
-                self.shared.metrics.bytes_sent.fetch_add(len, Relaxed);
+                self.shared.metrics.bytes_sent.inc_by(len);
                 Ok(())
             }
             Ok(Err(_)) => Err(Exit::Gone),

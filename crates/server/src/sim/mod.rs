@@ -11,7 +11,7 @@ mod room;
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, atomic::Ordering::Relaxed},
+    sync::Arc,
     thread,
     time::{Duration, Instant},
 };
@@ -162,7 +162,7 @@ impl<G: Game> Sim<G> {
             if stop.is_cancelled() {
                 break;
             }
-            self.metrics.ticks_skipped.fetch_add(due.skipped, Relaxed);
+            self.metrics.ticks_skipped.inc_by(due.skipped);
             slots += 1 + due.skipped;
             for _ in 0..drain_limit {
                 match commands.try_recv() {
@@ -220,7 +220,9 @@ impl<G: Game> Sim<G> {
                     self.tokens.remove(&seat.token);
                     self.game.remove_player(room.world(), player);
                 }
-                self.metrics.players.store(self.seats.len() as u64, Relaxed);
+                self.metrics
+                    .players
+                    .set(crate::metrics::gauge_value(self.seats.len()));
                 tracing::debug!(?player, "player left");
             }
             Command::Drain { done } => {
@@ -296,7 +298,9 @@ impl<G: Game> Sim<G> {
         room.seats.insert(player, Seat::new(name, token, conn));
         self.seats.insert(player, room_id);
         self.tokens.insert(token, player);
-        self.metrics.players.store(self.seats.len() as u64, Relaxed);
+        self.metrics
+            .players
+            .set(crate::metrics::gauge_value(self.seats.len()));
         tracing::debug!(?player, room = %room.code, "player joined");
         let welcome = self.welcome(room_id, Role::Player(player), Some(token), false);
         Ok(Seated {
@@ -381,7 +385,9 @@ impl<G: Game> Sim<G> {
         );
         self.rooms.insert(id, room);
         self.codes.insert(code.clone(), id);
-        self.metrics.rooms.store(self.rooms.len() as u64, Relaxed);
+        self.metrics
+            .rooms
+            .set(crate::metrics::gauge_value(self.rooms.len()));
         tracing::debug!(room = %code, private, "room opened");
         Ok(id)
     }
@@ -402,10 +408,12 @@ impl<G: Game> Sim<G> {
         for (_, room) in self.rooms.iter_mut().filter(|(id, _)| on_phase(id)) {
             let started = Instant::now();
             let stepped = room.step(&self.game, &rules, self.draining);
-            self.metrics.keyframes.fetch_add(stepped.keyframes, Relaxed);
-            self.metrics.deltas.fetch_add(stepped.deltas, Relaxed);
-            self.metrics.tick_seconds.observe(started.elapsed());
-            self.metrics.ticks.fetch_add(1, Relaxed);
+            self.metrics.keyframes.inc_by(stepped.keyframes);
+            self.metrics.deltas.inc_by(stepped.deltas);
+            self.metrics
+                .tick_seconds
+                .observe(started.elapsed().as_secs_f64());
+            self.metrics.ticks.inc();
             if let Some(result) = stepped.result {
                 record(&self.results, &self.metrics, result);
             }
@@ -416,7 +424,9 @@ impl<G: Game> Sim<G> {
             self.tokens.remove(&token);
             tracing::debug!(?player, "seat given up after the grace period");
         }
-        self.metrics.players.store(self.seats.len() as u64, Relaxed);
+        self.metrics
+            .players
+            .set(crate::metrics::gauge_value(self.seats.len()));
         let codes = &mut self.codes;
         self.rooms.retain(|_, room| {
             let keep = !room.is_empty();
@@ -426,7 +436,9 @@ impl<G: Game> Sim<G> {
             }
             keep
         });
-        self.metrics.rooms.store(self.rooms.len() as u64, Relaxed);
+        self.metrics
+            .rooms
+            .set(crate::metrics::gauge_value(self.rooms.len()));
         self.check_drained();
         self.publish_lobby();
     }
@@ -467,10 +479,10 @@ impl<G: Game> Sim<G> {
 /// Hands a round's result to the store without ever blocking the tick; a full queue (the
 /// store stalled for thousands of rounds) loses the result and says so.
 fn record(store: &Option<Store>, metrics: &Metrics, result: RoundResult) {
-    metrics.rounds.fetch_add(1, Relaxed);
+    metrics.rounds.inc();
     let Some(store) = store else { return };
     if let Err(e) = store.record(result) {
-        metrics.results_lost.fetch_add(1, Relaxed);
+        metrics.results_lost.inc();
         tracing::error!(error = %e, "a round result could not be queued for the store");
     }
 }

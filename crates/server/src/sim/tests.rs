@@ -1,7 +1,7 @@
 //! The runtime driven tick by tick in-process, with a tiny game whose state is a per-player
 //! sum of inputs, so every assertion is about the runtime, not a game's rules.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::atomic::Ordering::Relaxed};
 
 use bevy_ecs::{
     prelude::{ResMut, Resource},
@@ -314,10 +314,7 @@ fn snapshots_are_deltas_against_the_newest_acknowledged_tick_within_the_age_limi
         None,
         "a tick never sent is no baseline"
     );
-    let counts = (
-        sim.metrics.deltas.load(Relaxed),
-        sim.metrics.keyframes.load(Relaxed),
-    );
+    let counts = (sim.metrics.deltas.get(), sim.metrics.keyframes.get());
     assert_eq!(counts, (5, 4), "ticks 3 to 7 were deltas");
 }
 
@@ -376,8 +373,8 @@ fn a_dropped_session_keeps_its_seat_for_the_grace_period_then_leaves() {
         sim.step();
     }
     assert!(lobby.borrow().is_empty(), "empty rooms are removed");
-    assert_eq!(sim.metrics.rooms.load(Relaxed), 0);
-    assert_eq!(sim.metrics.players.load(Relaxed), 0);
+    assert_eq!(sim.metrics.rooms.get(), 0);
+    assert_eq!(sim.metrics.players.get(), 0);
 }
 
 #[test]
@@ -528,7 +525,7 @@ fn a_round_the_game_decides_early_ends_at_once_with_its_winner() {
         },
         "ended with two of its three ticks left"
     );
-    assert_eq!(sim.metrics.rounds.load(Relaxed), 1);
+    assert_eq!(sim.metrics.rounds.get(), 1);
 }
 
 #[test]
@@ -589,7 +586,7 @@ fn a_room_goes_through_waiting_countdown_running_ended_and_the_next_round() {
     assert_eq!(runs[0], runs[1]);
     assert_eq!(runs[5], runs[6]);
     assert!(runs[2] > runs[1]);
-    assert_eq!(sim.metrics.rounds.load(Relaxed), 1);
+    assert_eq!(sim.metrics.rounds.get(), 1);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
@@ -650,7 +647,7 @@ fn ending_rounds_early_records_them() {
     let (done, mut ended) = oneshot::channel();
     sim.handle(Command::EndRounds { done });
     assert!(ended.try_recv().is_ok());
-    assert_eq!(sim.metrics.rounds.load(Relaxed), 1);
+    assert_eq!(sim.metrics.rounds.get(), 1);
     sim.step();
     assert!(matches!(latest(&mut a).phase, MatchPhase::Ended { .. }));
 }
