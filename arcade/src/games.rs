@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+use tickwire_server::cli::Defaults;
+
 /// A game by name, as `--game` (or `GAME_NAME`) gives it. Each binary matches on it once
 /// and calls its code generic over the game with that game's type.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -16,39 +18,18 @@ pub enum GameName {
     // each binary (`bin/server.rs`, `bin/loadgen.rs`).
 }
 
-/// What a game's server uses for the flags the operator did not give.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Defaults {
-    /// The built browser client, served at `/` (`--www`).
-    pub www: PathBuf,
-    /// The results database (`--db`).
-    pub db: String,
-}
-
 impl GameName {
-    /// This game's [`Defaults`]. Snake's are the ones the server always had, so a plain
-    /// `server` serves what it did before games had names.
+    /// What this game's server uses for `--www` and `--db` when they are not given. Snake's
+    /// are the ones the server always had, so a plain `server` serves what it did before
+    /// games had names.
     pub fn defaults(self) -> Defaults {
-        match self {
-            GameName::Snake => Defaults {
-                www: PathBuf::from("www/dist"),
-                db: "game.db".to_owned(),
-            },
-            GameName::Pong => Defaults {
-                www: PathBuf::from("www/dist-pong"),
-                db: "pong.db".to_owned(),
-            },
-        }
-    }
-
-    /// `config` with this game's [`defaults`](GameName::defaults) wherever it has no
-    /// `www` or `db` of its own.
-    pub fn fill_defaults(self, config: tickwire_server::Config) -> tickwire_server::Config {
-        let Defaults { www, db } = self.defaults();
-        tickwire_server::Config {
-            www: config.www.or(Some(www)),
-            db: config.db.or(Some(db)),
-            ..config
+        let (www, db) = match self {
+            GameName::Snake => ("www/dist", "game.db"),
+            GameName::Pong => ("www/dist-pong", "pong.db"),
+        };
+        Defaults {
+            www: Some(PathBuf::from(www)),
+            db: Some(db.to_owned()),
         }
     }
 }
@@ -58,21 +39,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn given_flags_win_over_the_games_defaults() {
-        let given = tickwire_server::Config {
-            www: Some(PathBuf::from("elsewhere")),
-            db: Some(":memory:".to_owned()),
-            ..tickwire_server::Config::default()
-        };
-        let filled = GameName::Snake.fill_defaults(given);
-        assert_eq!(filled.www, Some(PathBuf::from("elsewhere")));
-        assert_eq!(filled.db.as_deref(), Some(":memory:"));
+    fn snake_keeps_the_servers_old_defaults() {
+        let filled = GameName::Snake
+            .defaults()
+            .fill(tickwire_server::Config::default());
+        assert_eq!(filled.www, Some(PathBuf::from("www/dist")));
+        assert_eq!(filled.db.as_deref(), Some("game.db"));
     }
 
     #[test]
-    fn snake_keeps_the_servers_old_defaults() {
-        let filled = GameName::Snake.fill_defaults(tickwire_server::Config::default());
-        assert_eq!(filled.www, Some(PathBuf::from("www/dist")));
-        assert_eq!(filled.db.as_deref(), Some("game.db"));
+    fn every_game_keeps_its_results_apart() {
+        assert_ne!(GameName::Snake.defaults().db, GameName::Pong.defaults().db);
     }
 }

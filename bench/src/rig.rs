@@ -205,8 +205,6 @@ pub fn fixture(players: u16, warm_up: usize, seed: u64) -> anyhow::Result<Fixtur
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::Ordering::Relaxed;
-
     use tickwire::Diff;
 
     use super::*;
@@ -233,11 +231,11 @@ mod tests {
         let mut rig = TickRig::new(2, 5, 3).with_readers(1).unwrap();
         assert_eq!(rig.players(), 10);
         rig.warm_up(20);
-        let keyframes = rig.rooms.metrics().keyframes.load(Relaxed);
+        let keyframes = rig.rooms.metrics().keyframes.get();
         assert_eq!(keyframes, 10, "only the first tick");
         rig.tick();
         let metrics = rig.rooms.metrics();
-        assert_eq!(metrics.keyframes.load(Relaxed), keyframes);
-        assert_eq!(metrics.deltas.load(Relaxed), 10 * 20);
+        assert_eq!(metrics.keyframes.get(), keyframes);
+        assert_eq!(metrics.deltas.get(), 10 * 20);
     }
 }

@@ -76,6 +76,12 @@ impl TestServer {
 
     /// GETs `path` over plain HTTP/1.1 and returns the status code and body.
     pub async fn get(&self, path: &str) -> (u16, String) {
+        let (status, body) = self.get_bytes(path).await;
+        (status, String::from_utf8(body).expect("a text body"))
+    }
+
+    /// GETs `path` over plain HTTP/1.1 and returns the status code and the body's bytes.
+    pub async fn get_bytes(&self, path: &str) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(self.addr).await.expect("connect");
         let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
@@ -85,17 +91,18 @@ impl TestServer {
             .write_all(request.as_bytes())
             .await
             .expect("send request");
-        let mut response = String::new();
-        within(stream.read_to_string(&mut response))
+        let mut response = Vec::new();
+        within(stream.read_to_end(&mut response))
             .await
             .expect("read response");
-        let status = response
-            .get(9..12)
+        let status = std::str::from_utf8(response.get(9..12).unwrap_or_default())
+            .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
         let body = response
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_owned())
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|at| response[at + 4..].to_vec())
             .unwrap_or_default();
         (status, body)
     }

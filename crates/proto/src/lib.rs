@@ -1,7 +1,7 @@
 //! The wire half of the tickwire toolkit, shared by servers, browser clients, native
 //! clients and bots: the protocol, its codec, delta snapshots, clock sync and link
-//! arithmetic, and the contracts a game fills in ([`Wire`] for its types, [`Diff`] for its
-//! deltas, [`Bot`] for computer players).
+//! arithmetic, the HTTP API's types ([`api`]), and the contracts a game fills in ([`Wire`]
+//! for its types, [`Diff`] for its deltas, [`Bot`] for computer players).
 //!
 //! This crate does no I/O, names no game, and depends on neither `bevy_ecs`, tokio nor
 //! web-sys, so a browser bundle carries only what a client needs. Everything builds for
@@ -10,6 +10,7 @@
 
 #![deny(missing_docs)]
 
+pub mod api;
 pub mod bot;
 pub mod clock;
 pub mod close;

@@ -1,172 +1,228 @@
 //! Every limit and timing of the server in one place, each settable by flag and environment
 //! variable, so that no untrusted quantity goes unbounded and no timing is hidden in code.
 
-use std::{path::PathBuf, time::Duration};
+#[cfg(any(feature = "www", feature = "tls"))]
+use std::path::PathBuf;
+use std::time::Duration;
 
-use clap::Args;
-
-/// Server configuration. [`Config::default`] gives the documented defaults; the `server`
-/// binary exposes every field as `--flag` and `GAME_*` environment variable.
-#[derive(Debug, Clone, Args)]
+/// Server configuration. [`Config::default`] gives the documented defaults. With the `cli`
+/// feature it is a set of clap arguments: every field a `--flag` and a `GAME_*` environment
+/// variable. The fields for results files, TLS and the browser client exist with the
+/// `sqlite`, `tls` and `www` features.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Config {
-    /// Directory of the built browser client, served at `/`. Defaults to the game's own
-    /// (see `--game`); a server given none serves no client.
-    #[arg(long = "www", env = "GAME_WWW")]
+    /// Directory of the built browser client, served at `/`. Defaults to the game's own; a
+    /// server given none serves no client.
+    #[cfg(feature = "www")]
+    #[cfg_attr(feature = "cli", arg(long = "www", env = "GAME_WWW"))]
     pub www: Option<PathBuf>,
 
     /// Simulation ticks per second for every room. Defaults to the game's own rate.
-    #[arg(long, env = "GAME_TICK_RATE")]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_TICK_RATE"))]
     pub tick_rate: Option<u16>,
 
     /// Players per room. Defaults to the game's own capacity. When every room is full a new
     /// one opens.
-    #[arg(long, env = "GAME_ROOM_CAPACITY")]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_ROOM_CAPACITY"))]
     pub room_capacity: Option<u16>,
 
     /// The most rooms this process runs at once; joins beyond them get close code 4001.
-    #[arg(long, env = "GAME_MAX_ROOMS", default_value_t = 1_000)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_MAX_ROOMS", default_value_t = 1_000)
+    )]
     pub max_rooms: usize,
 
     /// The most TCP connections (HTTP and WebSocket) served at once; more are refused at
     /// accept.
-    #[arg(long, env = "GAME_MAX_CONNECTIONS", default_value_t = 10_000)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_MAX_CONNECTIONS", default_value_t = 10_000)
+    )]
     pub max_connections: usize,
 
     /// The most TCP connections open at once from one IP address; more are refused at
     /// accept. Raise it for load tests from one machine.
-    #[arg(long, env = "GAME_MAX_CONNECTIONS_PER_IP", default_value_t = 64)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_MAX_CONNECTIONS_PER_IP", default_value_t = 64)
+    )]
     pub max_connections_per_ip: usize,
 
     /// Browser origins (like `https://play.example.com`) allowed to open the game's
     /// WebSocket, besides pages served from this server's own host name; `*` allows any.
     /// Clients that send no `Origin` header (native clients, bots) are always allowed.
-    #[arg(long, env = "GAME_ALLOWED_ORIGINS", value_delimiter = ',')]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_ALLOWED_ORIGINS", value_delimiter = ',')
+    )]
     pub allowed_origins: Vec<String>,
 
     /// The kernel send buffer of each connection, in bytes: with the write buffer and the
     /// one pending snapshot it bounds what a stalled reader can hold.
-    #[arg(long, env = "GAME_SOCKET_SEND_BUFFER", default_value_t = 64 * 1024)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_SOCKET_SEND_BUFFER", default_value_t = 64 * 1024))]
     pub socket_send_buffer: usize,
 
     /// The largest WebSocket message or frame a client may send, in bytes; larger ones get
     /// close code 1009.
-    #[arg(long, env = "GAME_MAX_MESSAGE_BYTES", default_value_t = 1_024)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_MAX_MESSAGE_BYTES", default_value_t = 1_024)
+    )]
     pub max_message_bytes: usize,
 
     /// The longest player name, in characters. Names may hold letters, digits, spaces and
     /// `_-.`; others get close code 4002.
-    #[arg(long, env = "GAME_MAX_NAME_CHARS", default_value_t = 16)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_MAX_NAME_CHARS", default_value_t = 16)
+    )]
     pub max_name_chars: usize,
 
     /// Time allowed from accepting TCP to the end of the HTTP request head, and again from
     /// the WebSocket upgrade to the hello message (close code 4003).
-    #[arg(long, env = "GAME_HANDSHAKE_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_HANDSHAKE_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration))]
     pub handshake_timeout: Duration,
 
     /// How often the server sends a WebSocket ping to each peer.
-    #[arg(long, env = "GAME_PING_INTERVAL", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_PING_INTERVAL", default_value = "5s", value_parser = humantime::parse_duration))]
     pub ping_interval: Duration,
 
     /// A peer that sends nothing, not even a pong, for this long is closed with 4004.
-    #[arg(long, env = "GAME_IDLE_TIMEOUT", default_value = "15s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_IDLE_TIMEOUT", default_value = "15s", value_parser = humantime::parse_duration))]
     pub idle_timeout: Duration,
 
     /// The longest one batch of outgoing frames may take to reach the socket; a peer that
     /// reads slower is closed with 4005.
-    #[arg(long, env = "GAME_SEND_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_SEND_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration))]
     pub send_timeout: Duration,
 
     /// After sending a close frame, how long to wait for the peer's close before dropping
     /// the TCP connection.
-    #[arg(long, env = "GAME_CLOSE_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_CLOSE_TIMEOUT", default_value = "2s", value_parser = humantime::parse_duration))]
     pub close_timeout: Duration,
 
     /// On shutdown, how long to wait for sessions to close before exiting anyway.
-    #[arg(long, env = "GAME_SHUTDOWN_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_SHUTDOWN_TIMEOUT", default_value = "5s", value_parser = humantime::parse_duration))]
     pub shutdown_timeout: Duration,
 
     /// Sustained messages per second a client may send: inputs, snapshot acknowledgements
     /// (one per tick) and pings together.
-    #[arg(long, env = "GAME_INPUT_RATE", default_value_t = 60)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_INPUT_RATE", default_value_t = 60)
+    )]
     pub input_rate: u32,
 
     /// Messages a client may send in a burst above the sustained rate.
-    #[arg(long, env = "GAME_INPUT_BURST", default_value_t = 20)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_INPUT_BURST", default_value_t = 20)
+    )]
     pub input_burst: u32,
 
     /// Messages over the rate that are dropped before the client is closed with 1008; this
     /// allowance refills at the sustained rate.
-    #[arg(long, env = "GAME_INPUT_FLOOD_TOLERANCE", default_value_t = 60)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_INPUT_FLOOD_TOLERANCE", default_value_t = 60)
+    )]
     pub input_flood_tolerance: u32,
 
     /// Capacity of the queue carrying joins and inputs to the simulation thread. Inputs
     /// that find it full are dropped and counted.
-    #[arg(long, env = "GAME_SIM_QUEUE", default_value_t = 8_192)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_SIM_QUEUE", default_value_t = 8_192)
+    )]
     pub sim_queue: usize,
 
     /// The oldest acknowledged state a snapshot delta may be based on, in ticks (at most
     /// 64). Clients whose newest acknowledgement is older get a full snapshot. 0 sends only
     /// full snapshots.
-    #[arg(long, env = "GAME_DELTA_MAX_AGE", default_value_t = 32)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_DELTA_MAX_AGE", default_value_t = 32)
+    )]
     pub delta_max_age: u64,
 
     /// Rooms are spread over this many evenly spaced slots of the tick period, so their
     /// snapshots leave in small bursts rather than all at once. Each room still ticks once
     /// per period. 1 ticks every room together.
-    #[arg(long, env = "GAME_TICK_PHASES", default_value_t = 8)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_TICK_PHASES", default_value_t = 8)
+    )]
     pub tick_phases: u32,
 
-    /// The results database (SQLite); `:memory:` keeps results only while the server runs.
-    /// Defaults to the game's own (see `--game`); a server given none keeps results in
-    /// memory.
-    #[arg(long, env = "GAME_DB")]
+    /// The results database (SQLite); `:memory:` keeps results in memory while the server
+    /// runs (its last 10,000 rounds). Defaults to the game's own; a server given none keeps
+    /// results in memory.
+    #[cfg(feature = "sqlite")]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_DB"))]
     pub db: Option<String>,
 
     /// Players needed in a room before a round counts down.
-    #[arg(long, env = "GAME_MIN_PLAYERS", default_value_t = 2)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_MIN_PLAYERS", default_value_t = 2)
+    )]
     pub min_players: usize,
 
     /// The countdown before a round, during which the world is frozen.
-    #[arg(long, env = "GAME_COUNTDOWN", default_value = "3s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_COUNTDOWN", default_value = "3s", value_parser = humantime::parse_duration))]
     pub countdown: Duration,
 
     /// How long a round lasts.
-    #[arg(long, env = "GAME_ROUND_LENGTH", default_value = "2m", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_ROUND_LENGTH", default_value = "2m", value_parser = humantime::parse_duration))]
     pub round_length: Duration,
 
     /// How long the results are shown before the next countdown.
-    #[arg(long, env = "GAME_RESULTS_TIME", default_value = "5s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_RESULTS_TIME", default_value = "5s", value_parser = humantime::parse_duration))]
     pub results_time: Duration,
 
     /// How long a dropped player's seat (and its place in the game) waits for it to reconnect.
-    #[arg(long, env = "GAME_RECONNECT_GRACE", default_value = "15s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_RECONNECT_GRACE", default_value = "15s", value_parser = humantime::parse_duration))]
     pub reconnect_grace: Duration,
 
     /// On shutdown, how long running rounds may take to finish before they are ended (and
     /// recorded) early.
-    #[arg(long, env = "GAME_DRAIN_TIMEOUT", default_value = "150s", value_parser = humantime::parse_duration)]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_DRAIN_TIMEOUT", default_value = "150s", value_parser = humantime::parse_duration))]
     pub drain_timeout: Duration,
 
     /// Spectators per room.
-    #[arg(long, env = "GAME_MAX_SPECTATORS", default_value_t = 32)]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_MAX_SPECTATORS", default_value_t = 32)
+    )]
     pub max_spectators: usize,
 
     /// A PEM certificate chain: with `--tls-key`, the server speaks https and wss itself.
-    #[arg(long, env = "GAME_TLS_CERT", requires = "tls_key")]
+    #[cfg(feature = "tls")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_TLS_CERT", requires = "tls_key")
+    )]
     pub tls_cert: Option<PathBuf>,
 
     /// The PEM private key for `--tls-cert`.
-    #[arg(long, env = "GAME_TLS_KEY", requires = "tls_cert")]
+    #[cfg(feature = "tls")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, env = "GAME_TLS_KEY", requires = "tls_cert")
+    )]
     pub tls_key: Option<PathBuf>,
 
     /// Seed for room randomness; rooms derive their own seeds from it. Random if unset.
-    #[arg(long, env = "GAME_SEED")]
+    #[cfg_attr(feature = "cli", arg(long, env = "GAME_SEED"))]
     pub seed: Option<u64>,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
+            #[cfg(feature = "www")]
             www: None,
             tick_rate: None,
             room_capacity: None,
@@ -189,6 +245,7 @@ impl Default for Config {
             sim_queue: 8_192,
             delta_max_age: 32,
             tick_phases: 8,
+            #[cfg(feature = "sqlite")]
             db: None,
             min_players: 2,
             countdown: Duration::from_secs(3),
@@ -197,7 +254,9 @@ impl Default for Config {
             reconnect_grace: Duration::from_secs(15),
             drain_timeout: Duration::from_secs(150),
             max_spectators: 32,
+            #[cfg(feature = "tls")]
             tls_cert: None,
+            #[cfg(feature = "tls")]
             tls_key: None,
             seed: None,
         }
@@ -215,10 +274,12 @@ pub struct ConfigError {
 }
 
 impl Config {
-    /// The same configuration with results kept in memory, for tests and throwaway servers.
+    /// The same configuration with results kept in memory (bounded), for tests and
+    /// throwaway servers.
     pub fn in_memory(self) -> Config {
         Config {
-            db: Some(":memory:".into()),
+            #[cfg(feature = "sqlite")]
+            db: Some(crate::store::IN_MEMORY.into()),
             ..self
         }
     }
@@ -287,6 +348,7 @@ impl Config {
                 problem: "must be longer than zero",
             });
         }
+        #[cfg(feature = "tls")]
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             return Err(ConfigError {
                 field: "tls_cert",
@@ -321,6 +383,7 @@ mod tests {
         assert_eq!(config.validate().unwrap_err().field, "idle_timeout");
     }
 
+    #[cfg(feature = "cli")]
     #[test]
     fn clap_defaults_match_config_defaults() {
         #[derive(clap::Parser)]

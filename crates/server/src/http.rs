@@ -1,5 +1,5 @@
 //! The HTTP side of the single port: the built client at `/`, the WebSocket upgrade at
-//! `/ws`, and `/healthz`, `/metrics` and `/api/rooms` for hosts.
+//! `/ws`, `/healthz` and `/metrics` for hosts, and the lobby's API (`tickwire::api`).
 //!
 //! The upgrade is done here on top of hyper rather than through a framework's WebSocket
 //! wrapper, so the session works on tokio-tungstenite directly and sees every protocol error
@@ -23,6 +23,7 @@ use hyper_util::{
     rt::{TokioIo, TokioTimer},
     service::TowerToHyperService,
 };
+use tickwire::api;
 use tickwire_game::Game;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_tungstenite::{
@@ -34,7 +35,6 @@ use tokio_tungstenite::{
 };
 use tokio_util::sync::CancellationToken;
 use tower::{Service, ServiceExt as _};
-use tower_http::services::ServeDir;
 
 use crate::{ConnectionPermit, Shared, session};
 
@@ -44,33 +44,36 @@ pub(crate) fn router<G: Game>(shared: Arc<Shared<G>>) -> Router {
         .route("/ws", get(upgrade::<G>))
         .route("/healthz", get(healthz::<G>))
         .route("/metrics", get(metrics::<G>))
-        .route("/api/rooms", get(rooms::<G>))
-        .route("/api/leaderboard", get(leaderboard::<G>))
-        .route("/api/rounds", get(rounds::<G>));
+        .route(api::ROOMS_PATH, get(rooms::<G>))
+        .route(api::LEADERBOARD_PATH, get(leaderboard::<G>))
+        .route(api::ROUNDS_PATH, get(rounds::<G>));
+    #[cfg(feature = "www")]
     let router = match &shared.config.www {
         Some(www) => router.fallback_service(
-            ServeDir::new(www)
+            tower_http::services::ServeDir::new(www)
                 .append_index_html_on_directories(true)
                 .fallback(get(client_missing)),
         ),
         None => router.fallback(client_missing),
     };
+    #[cfg(not(feature = "www"))]
+    let router = router.fallback(client_missing);
     router.with_state(shared)
 }
 
 async fn metrics<G: Game>(State(shared): State<Arc<Shared<G>>>) -> impl IntoResponse {
     (
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
+        [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
         shared.metrics.render(),
     )
 }
 
-async fn rooms<G: Game>(State(shared): State<Arc<Shared<G>>>) -> impl IntoResponse {
-    let rooms = shared.lobby.borrow().to_vec();
-    Json(rooms)
+async fn rooms<G: Game>(
+    State(shared): State<Arc<Shared<G>>>,
+    Query(query): Query<Listing>,
+) -> Response {
+    let rooms = shared.lobby.borrow().clone();
+    query.answer(&*rooms)
 }
 
 /// `ok` while serving; 503 `draining` once shutdown began, so a load balancer moves new
@@ -83,34 +86,64 @@ async fn healthz<G: Game>(State(shared): State<Arc<Shared<G>>>) -> Response {
     }
 }
 
-/// `?limit=N` for the listings, 1 to 100.
+/// The query of the API's listings: `?limit=N` (1 to [`api::MAX_LIMIT`]) where a listing
+/// takes one, and `?format=bin` for the wire codec's bytes instead of JSON.
 #[derive(Debug, serde::Deserialize)]
-struct Limit {
-    limit: Option<usize>,
+struct Listing {
+    limit: Option<u32>,
+    #[serde(default)]
+    format: Format,
 }
 
-impl Limit {
-    fn get(&self, default: usize) -> usize {
-        self.limit.unwrap_or(default).clamp(1, 100)
+/// How an API answer is encoded.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Format {
+    /// JSON, for people and scripts.
+    #[default]
+    Json,
+    /// [`tickwire::codec`], as the browser reads it ([`api::BINARY_QUERY`]).
+    Bin,
+}
+
+impl Listing {
+    fn limit(&self, default: u32) -> usize {
+        self.limit.unwrap_or(default).clamp(1, api::MAX_LIMIT) as usize
+    }
+
+    fn answer<T: serde::Serialize + ?Sized>(&self, value: &T) -> Response {
+        match self.format {
+            Format::Json => Json(value).into_response(),
+            Format::Bin => match tickwire::codec::encode(value) {
+                Ok(bytes) => {
+                    ([(header::CONTENT_TYPE, api::BINARY_CONTENT_TYPE)], bytes).into_response()
+                }
+                Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+            },
+        }
     }
 }
 
 async fn leaderboard<G: Game>(
     State(shared): State<Arc<Shared<G>>>,
-    Query(limit): Query<Limit>,
+    Query(query): Query<Listing>,
 ) -> Response {
-    match shared.store.leaderboard(limit.get(20)).await {
-        Ok(rows) => Json(rows).into_response(),
+    match shared
+        .store
+        .leaderboard(query.limit(api::LEADERBOARD_LIMIT))
+        .await
+    {
+        Ok(rows) => query.answer(&rows),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")).into_response(),
     }
 }
 
 async fn rounds<G: Game>(
     State(shared): State<Arc<Shared<G>>>,
-    Query(limit): Query<Limit>,
+    Query(query): Query<Listing>,
 ) -> Response {
-    match shared.store.rounds(limit.get(10)).await {
-        Ok(rows) => Json(rows).into_response(),
+    match shared.store.rounds(query.limit(api::ROUNDS_LIMIT)).await {
+        Ok(rows) => query.answer(&rows),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")).into_response(),
     }
 }
@@ -135,10 +168,7 @@ async fn upgrade<G: Game>(State(shared): State<Arc<Shared<G>>>, mut request: Req
         Err(refusal) => return refusal.into_response(),
     };
     if !origin_allowed(request.headers(), &shared.config.allowed_origins) {
-        shared
-            .metrics
-            .connections_refused
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        shared.metrics.connections_refused.inc();
         return (StatusCode::FORBIDDEN, "origin not allowed\n").into_response();
     }
     if shared.stop.is_cancelled() {

@@ -2,7 +2,8 @@
 //! fixed-rate `bevy_ecs` tick on a thread of their own, all generic over [`tickwire_game::Game`].
 //!
 //! The one entry point is [`run`]: the caller binds the listener (port 0 in tests), chooses
-//! the game and says when to shut down.
+//! the game and says when to shut down. With the `cli` feature (on by default), [`cli`]
+//! does all of that for a game's `main`, from the flags and `GAME_*` variables.
 //!
 //! ```text
 //!  TCP accept ─▶ hyper HTTP/1 ─▶ /ws upgrade ─▶ session task ──Command──▶ sim thread
@@ -14,6 +15,8 @@
 mod admission;
 #[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "cli")]
+pub mod cli;
 mod config;
 mod conn;
 #[cfg(feature = "echo")]
@@ -26,6 +29,7 @@ mod sim;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(feature = "tls")]
 mod tls;
 
 use std::{
@@ -35,6 +39,7 @@ use std::{
     time::Duration,
 };
 
+use tickwire::api::RoomInfo;
 use tickwire_game::{Game, RoomSettings};
 use tokio::{
     net::TcpListener,
@@ -47,8 +52,8 @@ use tower::ServiceExt as _;
 pub use crate::{
     config::{Config, ConfigError},
     metrics::Metrics,
-    sim::{PlayerResult, RoomInfo, RoundResult},
-    store::{LeaderboardRow, RoundRow, StoreError},
+    sim::{PlayerResult, RoundResult},
+    store::{MEMORY_ROUNDS, StoreError},
 };
 
 /// Bytes tungstenite allocates up front per connection for reading. Client messages are
@@ -76,6 +81,7 @@ pub enum Error {
     #[error(transparent)]
     Store(#[from] store::StoreError),
     /// The TLS certificate or key could not be loaded.
+    #[cfg(feature = "tls")]
     #[error(transparent)]
     Tls(#[from] tls::TlsError),
 }
@@ -123,18 +129,17 @@ pub async fn run<G: Game>(
     let (commands, command_rx) = mpsc::channel(config.sim_queue);
     let (lobby_tx, lobby) = watch::channel(Arc::from([]));
 
+    #[cfg(feature = "tls")]
     let tls = match (&config.tls_cert, &config.tls_key) {
         (Some(cert), Some(key)) => Some(tls::acceptor(cert, key)?),
         _ => None,
     };
-    let (store, store_thread) = store::Store::open(config.db.as_deref().unwrap_or(":memory:"))?;
-    let limits = sim::SimLimits {
-        max_rooms: config.max_rooms,
-        max_spectators: config.max_spectators,
-        delta_max_age: config.delta_max_age,
-        tick_phases: config.tick_phases,
-        rules: config.match_rules(settings.tick_rate),
-    };
+    #[cfg(feature = "sqlite")]
+    let db = config.db.as_deref();
+    #[cfg(not(feature = "sqlite"))]
+    let db = None;
+    let (store, store_thread) = store::Store::open(db)?;
+    let limits = sim::SimLimits::from_config(&config, settings.tick_rate);
     let sim = sim::Sim::new(
         game,
         settings,
@@ -187,7 +192,7 @@ pub async fn run<G: Game>(
             Ok(permit) => permit,
             Err(refusal) => {
                 // Closing at once costs the server nothing more; the peer sees a reset.
-                shared.metrics.connections_refused.fetch_add(1, Relaxed);
+                shared.metrics.connections_refused.inc();
                 tracing::debug!(%peer, ?refusal, "connection refused");
                 continue;
             }
@@ -198,12 +203,9 @@ pub async fn run<G: Game>(
         let _ =
             socket2::SockRef::from(&stream).set_send_buffer_size(shared.config.socket_send_buffer);
         let (router, shared) = (router.clone(), shared.clone());
-        match tls.clone() {
-            None => shared
-                .tasks
-                .clone()
-                .spawn(serve_connection(stream, peer, permit, router, shared)),
-            Some(tls) => shared.tasks.clone().spawn(async move {
+        #[cfg(feature = "tls")]
+        if let Some(tls) = tls.clone() {
+            shared.tasks.clone().spawn(async move {
                 // The TLS handshake counts against the handshake timeout like the HTTP head.
                 match tokio::time::timeout(shared.config.handshake_timeout, tls.accept(stream))
                     .await
@@ -212,8 +214,13 @@ pub async fn run<G: Game>(
                     Ok(Err(e)) => tracing::debug!(%peer, error = %e, "tls handshake failed"),
                     Err(_) => tracing::debug!(%peer, "tls handshake timed out"),
                 }
-            }),
-        };
+            });
+            continue;
+        }
+        shared
+            .tasks
+            .clone()
+            .spawn(serve_connection(stream, peer, permit, router, shared));
     }
 
     drop(listener);

@@ -44,14 +44,14 @@ struct OpenGauge<'a>(&'a Metrics);
 
 impl<'a> OpenGauge<'a> {
     fn new(metrics: &'a Metrics) -> Self {
-        metrics.connections.fetch_add(1, Relaxed);
+        metrics.connections.inc();
         OpenGauge(metrics)
     }
 }
 
 impl Drop for OpenGauge<'_> {
     fn drop(&mut self) {
-        self.0.connections.fetch_sub(1, Relaxed);
+        self.0.connections.dec();
     }
 }
 
@@ -143,14 +143,14 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
                     match conn.on_message::<G>(&bytes, self.epoch.elapsed()) {
                         Request::Nothing { dropped } => {
                             if dropped {
-                                shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
+                                shared.metrics.inputs_dropped.inc();
                             }
                         }
                         Request::Input { player, seq, input } => {
                             match shared.commands.try_send(Command::Input { player, seq, input }) {
                                 Ok(()) => {}
                                 Err(mpsc::error::TrySendError::Full(_)) => {
-                                    shared.metrics.inputs_dropped.fetch_add(1, Relaxed);
+                                    shared.metrics.inputs_dropped.inc();
                                 }
                                 Err(mpsc::error::TrySendError::Closed(_)) => return Exit::Close(CloseReason::Shutdown),
                             }
@@ -208,13 +208,11 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         let metrics = &self.shared.metrics;
         match frame {
             Some(Ok(Message::Binary(bytes))) => {
-                metrics
-                    .bytes_received
-                    .fetch_add(bytes.len() as u64, Relaxed);
+                metrics.bytes_received.inc_by(bytes.len() as u64);
                 Ok(Inbound::Data(bytes))
             }
             Some(Ok(Message::Text(text))) => {
-                metrics.bytes_received.fetch_add(text.len() as u64, Relaxed);
+                metrics.bytes_received.inc_by(text.len() as u64);
                 Err(Exit::Protocol(CloseReason::TextFrame))
             }
             Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => {
@@ -247,7 +245,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
         let len = msg.len() as u64;
         match timeout(self.shared.config.send_timeout, self.ws.send(msg)).await {
             Ok(Ok(())) => {
-                self.shared.metrics.bytes_sent.fetch_add(len, Relaxed);
+                self.shared.metrics.bytes_sent.inc_by(len);
                 Ok(())
             }
             Ok(Err(_)) => Err(Exit::Gone),
@@ -262,7 +260,7 @@ impl<G: Game, S: AsyncRead + AsyncWrite + Unpin> Session<'_, G, S> {
             Exit::Gone => None,
             Exit::Close(reason) => Some(reason),
             Exit::Protocol(reason) => {
-                self.shared.metrics.protocol_errors.fetch_add(1, Relaxed);
+                self.shared.metrics.protocol_errors.inc();
                 Some(reason)
             }
             Exit::Reject(rejection) => {

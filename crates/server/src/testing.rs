@@ -439,9 +439,7 @@ impl<G: Game> Stepper<G> {
     /// What the server's session task does with one message from client `id`.
     fn server_reads(&mut self, id: ClientId, bytes: Vec<u8>) {
         let metrics = &self.metrics;
-        metrics
-            .bytes_received
-            .fetch_add(bytes.len() as u64, Relaxed);
+        metrics.bytes_received.inc_by(bytes.len() as u64);
         let client = &mut self.clients[id.0];
         match &mut client.server {
             None => {}
@@ -473,14 +471,14 @@ impl<G: Game> Stepper<G> {
                 match conn.on_message::<G>(&bytes, elapsed) {
                     Request::Nothing { dropped } => {
                         if dropped {
-                            metrics.inputs_dropped.fetch_add(1, Relaxed);
+                            metrics.inputs_dropped.inc();
                         }
                     }
                     Request::Input { player, seq, input } => {
                         if self.queued.len() < self.config.sim_queue {
                             self.queued.push(Command::Input { player, seq, input });
                         } else {
-                            metrics.inputs_dropped.fetch_add(1, Relaxed);
+                            metrics.inputs_dropped.inc();
                         }
                     }
                     Request::Ack(tick) => {
@@ -555,9 +553,7 @@ impl<G: Game> Stepper<G> {
         }
         if handle.snapshots.has_changed().unwrap_or(false) {
             let bytes = handle.snapshots.borrow_and_update().to_vec();
-            self.metrics
-                .bytes_sent
-                .fetch_add(bytes.len() as u64, Relaxed);
+            self.metrics.bytes_sent.inc_by(bytes.len() as u64);
             let now = self.now;
             self.clients[id.0].down.send(now, Packet::Bytes(bytes));
         }
@@ -585,9 +581,7 @@ impl<G: Game> Stepper<G> {
 
     fn server_sends(&mut self, id: ClientId, msg: &ServerMsg<G::Snapshot, DeltaOf<G>>) {
         if let Ok(bytes) = codec::encode(msg) {
-            self.metrics
-                .bytes_sent
-                .fetch_add(bytes.len() as u64, Relaxed);
+            self.metrics.bytes_sent.inc_by(bytes.len() as u64);
             let now = self.now;
             self.clients[id.0].down.send(now, Packet::Bytes(bytes));
         }
@@ -599,7 +593,7 @@ impl<G: Game> Stepper<G> {
             Exit::Gone => None,
             Exit::Close(reason) => Some(reason),
             Exit::Protocol(reason) => {
-                self.metrics.protocol_errors.fetch_add(1, Relaxed);
+                self.metrics.protocol_errors.inc();
                 Some(reason)
             }
             Exit::Reject(rejection) => {

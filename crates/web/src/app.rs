@@ -426,7 +426,7 @@ impl<F: Frontend> App<F> {
         match self
             .rooms
             .take()
-            .map(|r| r.and_then(|t| lobby::rooms_from_json(&t)))
+            .map(|r| r.and_then(|t| lobby::read_rooms(&t)))
         {
             Some(Ok(rows)) => self.page.show_rooms(lobby::rooms_html(&rows)),
             Some(Err(e)) => console_warn(&format!("room list: {e}")),
@@ -435,7 +435,7 @@ impl<F: Frontend> App<F> {
         match self
             .leaders
             .take()
-            .map(|r| r.and_then(|t| lobby::leaders_from_json(&t)))
+            .map(|r| r.and_then(|t| lobby::read_leaders(&t)))
         {
             Some(Ok(rows)) => self.page.show_leaders(lobby::leaders_html(&rows)),
             Some(Err(e)) => console_warn(&format!("leaderboard: {e}")),

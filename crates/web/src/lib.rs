@@ -6,15 +6,14 @@
 //!
 //! `net` is the connection, `runtime` the session state machine (hello, acks, pings,
 //! reconnects), `timeline` the interpolation clock, `app` the page loop, `page` and `hud`
-//! the page around the board, `lobby`, `saved` and `json` the lobby's lists and what
-//! survives a reload, `smooth` the blending away of mispredictions.
+//! the page around the board, `lobby` and `saved` the lobby's lists and what survives a
+//! reload, `smooth` the blending away of mispredictions.
 
 #![deny(missing_docs)]
 
 mod app;
 mod frontend;
 pub mod hud;
-pub mod json;
 pub mod lobby;
 pub mod net;
 pub mod page;

@@ -6,7 +6,7 @@
 
 use tickwire::ResumeToken;
 use tickwire_web::{
-    lobby::{Feed, get_text},
+    lobby::{Feed, get_bytes},
     now,
     saved::{self, Address, Seat},
 };
@@ -71,7 +71,7 @@ fn the_address_bar_names_the_room_without_reloading() {
 #[wasm_bindgen_test]
 async fn a_failed_fetch_is_an_error_not_a_panic() {
     // The test runner's server knows nothing of the game's API.
-    let result = get_text("/api/rooms").await;
+    let result = get_bytes("/api/rooms").await;
     assert!(result.is_err(), "{result:?}");
 }
 

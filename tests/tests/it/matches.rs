@@ -7,7 +7,10 @@ use std::{path::PathBuf, time::Duration};
 
 use snake::{Snake, SnakeState};
 use tests::{Client, ClientError, TestServer, client::Options, close_of, within};
-use tickwire::{Join, MatchPhase, Rejection, TickState};
+use tickwire::{
+    Join, MatchPhase, Rejection, TickState,
+    api::{self, LeaderboardRow, RoomInfo, RoomPhase, RoundRow},
+};
 
 type SnakeClient = Client<Snake>;
 
@@ -171,4 +174,71 @@ async fn drain_finishes_the_running_round_records_it_then_closes_with_1001() {
         rounds.contains("\"room\":\"DRAIN\""),
         "the drained round was recorded: {rounds}"
     );
+}
+
+/// `path` read as JSON, as curl users see it.
+async fn json<T: serde::de::DeserializeOwned>(server: &TestServer, path: &str) -> T {
+    let (status, body) = server.get(path).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
+}
+
+/// `path` read in the wire codec, as the browser reads it.
+async fn binary<T: serde::de::DeserializeOwned>(server: &TestServer, path: &str) -> T {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    let path = format!("{path}{separator}{}", api::BINARY_QUERY);
+    let (status, body) = server.get_bytes(&path).await;
+    assert_eq!(status, 200, "{path}");
+    api::decode(&body).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[tokio::test]
+async fn the_api_lists_the_same_rows_in_json_and_in_the_codec() {
+    let server = start(config()).await;
+    drop(play_a_round(&server).await);
+    let _cy = connect(&server, "cy", Join::Quick).await.unwrap();
+    let (rooms, board, rounds) = within(async {
+        loop {
+            let rooms: Vec<RoomInfo> = json(&server, api::ROOMS_PATH).await;
+            let board: Vec<LeaderboardRow> = json(&server, api::LEADERBOARD_PATH).await;
+            let rounds: Vec<RoundRow> = json(&server, api::ROUNDS_PATH).await;
+            if !rooms.is_empty() && !board.is_empty() && !rounds.is_empty() {
+                break (rooms, board, rounds);
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    assert_eq!(rooms.len(), 1, "private rooms are not listed: {rooms:?}");
+    assert_eq!(
+        (rooms[0].names.as_slice(), rooms[0].phase),
+        (["cy".to_owned()].as_slice(), RoomPhase::Waiting)
+    );
+    let mut names: Vec<&str> = board.iter().map(|r| r.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["ann", "bo"]);
+    assert_eq!(rounds[0].room, "ROUND");
+
+    // The room ticks on between two requests; everything else stands still.
+    let still = |rooms: Vec<RoomInfo>| {
+        rooms
+            .into_iter()
+            .map(|room| RoomInfo { tick: 0, ..room })
+            .collect::<Vec<_>>()
+    };
+    let binary_rooms: Vec<RoomInfo> = binary(&server, api::ROOMS_PATH).await;
+    assert_eq!(still(binary_rooms), still(rooms));
+    assert_eq!(
+        binary::<Vec<LeaderboardRow>>(&server, api::LEADERBOARD_PATH).await,
+        board
+    );
+    assert_eq!(
+        binary::<Vec<RoundRow>>(&server, api::ROUNDS_PATH).await,
+        rounds
+    );
+
+    let one: Vec<LeaderboardRow> = binary(&server, "/api/leaderboard?limit=0").await;
+    assert_eq!(one.len(), 1, "limits are clamped to at least one row");
+    let (status, _) = server.get("/api/rooms?format=xml").await;
+    assert_eq!(status, 400, "an unknown format is refused");
 }

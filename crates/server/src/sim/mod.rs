@@ -11,17 +11,18 @@ mod room;
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, atomic::Ordering::Relaxed},
+    sync::Arc,
     thread,
     time::{Duration, Instant},
 };
 
 use tickwire::{
-    Join, MatchPhase, PlayerId, Rejection, ResumeToken, Role, RoomId, Welcome, clock::FixedStep,
+    Join, PlayerId, Rejection, ResumeToken, Role, RoomId, Welcome,
+    api::{RoomInfo, RoomPhase},
+    clock::FixedStep,
     valid_room_code,
 };
 
-use serde::Serialize;
 use tickwire_game::{Game, RoomSettings};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_util::sync::CancellationToken;
@@ -68,29 +69,6 @@ pub(crate) struct Seated {
     pub(crate) conn: ConnHandle,
 }
 
-/// One room as listed at `/api/rooms`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RoomInfo {
-    /// The room's id.
-    pub id: u32,
-    /// The code that joins or watches it.
-    pub code: String,
-    /// Players seated now (including any away within their grace period).
-    pub players: usize,
-    /// Their names.
-    pub names: Vec<String>,
-    /// Spectators watching.
-    pub spectators: usize,
-    /// The most players it takes.
-    pub capacity: usize,
-    /// `waiting`, `countdown`, `running` or `ended`.
-    pub phase: &'static str,
-    /// Seconds until the phase changes (0 while waiting).
-    pub seconds_left: f64,
-    /// Ticks the room has run.
-    pub tick: u64,
-}
-
 /// How many rooms and spectators, and how old a delta baseline, a [`Sim`] allows, and how
 /// its rounds run.
 #[derive(Debug, Clone, Copy)]
@@ -104,7 +82,6 @@ pub(crate) struct SimLimits {
 
 impl SimLimits {
     /// The limits `config` sets, for rooms ticking `tick_rate` times a second.
-    #[cfg(feature = "testing")]
     pub(crate) fn from_config(config: &crate::Config, tick_rate: u16) -> Self {
         SimLimits {
             max_rooms: config.max_rooms,
@@ -198,7 +175,7 @@ impl<G: Game> Sim<G> {
             if stop.is_cancelled() {
                 break;
             }
-            self.metrics.ticks_skipped.fetch_add(due.skipped, Relaxed);
+            self.metrics.ticks_skipped.inc_by(due.skipped);
             slots += 1 + due.skipped;
             for _ in 0..drain_limit {
                 match commands.try_recv() {
@@ -256,7 +233,9 @@ impl<G: Game> Sim<G> {
                     self.tokens.remove(&seat.token);
                     self.game.remove_player(room.world(), player);
                 }
-                self.metrics.players.store(self.seats.len() as u64, Relaxed);
+                self.metrics
+                    .players
+                    .set(crate::metrics::gauge_value(self.seats.len()));
                 tracing::debug!(?player, "player left");
             }
             Command::Drain { done } => {
@@ -332,7 +311,9 @@ impl<G: Game> Sim<G> {
         room.seats.insert(player, Seat::new(name, token, conn));
         self.seats.insert(player, room_id);
         self.tokens.insert(token, player);
-        self.metrics.players.store(self.seats.len() as u64, Relaxed);
+        self.metrics
+            .players
+            .set(crate::metrics::gauge_value(self.seats.len()));
         tracing::debug!(?player, room = %room.code, "player joined");
         let welcome = self.welcome(room_id, Role::Player(player), Some(token), false);
         Ok(Seated {
@@ -417,7 +398,9 @@ impl<G: Game> Sim<G> {
         );
         self.rooms.insert(id, room);
         self.codes.insert(code.clone(), id);
-        self.metrics.rooms.store(self.rooms.len() as u64, Relaxed);
+        self.metrics
+            .rooms
+            .set(crate::metrics::gauge_value(self.rooms.len()));
         tracing::debug!(room = %code, private, "room opened");
         Ok(id)
     }
@@ -438,10 +421,12 @@ impl<G: Game> Sim<G> {
         for (_, room) in self.rooms.iter_mut().filter(|(id, _)| on_phase(id)) {
             let started = Instant::now();
             let stepped = room.step(&self.game, &rules, self.draining);
-            self.metrics.keyframes.fetch_add(stepped.keyframes, Relaxed);
-            self.metrics.deltas.fetch_add(stepped.deltas, Relaxed);
-            self.metrics.tick_seconds.observe(started.elapsed());
-            self.metrics.ticks.fetch_add(1, Relaxed);
+            self.metrics.keyframes.inc_by(stepped.keyframes);
+            self.metrics.deltas.inc_by(stepped.deltas);
+            self.metrics
+                .tick_seconds
+                .observe(started.elapsed().as_secs_f64());
+            self.metrics.ticks.inc();
             if let Some(result) = stepped.result {
                 record(&self.results, &self.metrics, result);
             }
@@ -452,7 +437,9 @@ impl<G: Game> Sim<G> {
             self.tokens.remove(&token);
             tracing::debug!(?player, "seat given up after the grace period");
         }
-        self.metrics.players.store(self.seats.len() as u64, Relaxed);
+        self.metrics
+            .players
+            .set(crate::metrics::gauge_value(self.seats.len()));
         let codes = &mut self.codes;
         self.rooms.retain(|_, room| {
             let keep = !room.is_empty();
@@ -462,7 +449,9 @@ impl<G: Game> Sim<G> {
             }
             keep
         });
-        self.metrics.rooms.store(self.rooms.len() as u64, Relaxed);
+        self.metrics
+            .rooms
+            .set(crate::metrics::gauge_value(self.rooms.len()));
         self.check_drained();
         self.publish_lobby();
     }
@@ -474,28 +463,24 @@ impl<G: Game> Sim<G> {
     }
 
     fn publish_lobby(&self) {
-        let capacity = usize::from(self.settings.capacity);
-        let rate = f64::from(self.settings.tick_rate.max(1));
+        let capacity = u32::from(self.settings.capacity);
+        let rate = u32::from(self.settings.tick_rate.max(1));
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         let rooms: Arc<[RoomInfo]> = self
             .rooms
             .values()
             .filter(|room| !room.private)
             .map(|room| {
-                let (phase, ticks) = match room.phase {
-                    MatchPhase::Waiting { .. } => ("waiting", 0),
-                    MatchPhase::Countdown { ticks_left } => ("countdown", ticks_left),
-                    MatchPhase::Running { ticks_left } => ("running", ticks_left),
-                    MatchPhase::Ended { ticks_left, .. } => ("ended", ticks_left),
-                };
+                let (phase, ticks_left) = RoomPhase::of(&room.phase);
                 RoomInfo {
-                    id: room.id.0,
+                    id: room.id,
                     code: room.code.clone(),
-                    players: room.seats.len(),
+                    players: count(room.seats.len()),
                     names: room.seats.values().map(|s| s.name.clone()).collect(),
-                    spectators: room.spectators.len(),
+                    spectators: count(room.spectators.len()),
                     capacity,
                     phase,
-                    seconds_left: f64::from(ticks) / rate,
+                    seconds_left: ticks_left.div_ceil(rate),
                     tick: room.tick,
                 }
             })
@@ -507,10 +492,10 @@ impl<G: Game> Sim<G> {
 /// Hands a round's result to the store without ever blocking the tick; a full queue (the
 /// store stalled for thousands of rounds) loses the result and says so.
 fn record(store: &Option<Store>, metrics: &Metrics, result: RoundResult) {
-    metrics.rounds.fetch_add(1, Relaxed);
+    metrics.rounds.inc();
     let Some(store) = store else { return };
     if let Err(e) = store.record(result) {
-        metrics.results_lost.fetch_add(1, Relaxed);
+        metrics.results_lost.inc();
         tracing::error!(error = %e, "a round result could not be queued for the store");
     }
 }

@@ -1,14 +1,14 @@
 //! The runtime driven tick by tick in-process, with a tiny game whose state is a per-player
 //! sum of inputs, so every assertion is about the runtime, not a game's rules.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::atomic::Ordering::Relaxed};
 
 use bevy_ecs::{
     prelude::{Res, ResMut, Resource},
     schedule::Schedule,
     world::World,
 };
-use tickwire::{Body, ServerMsg, codec};
+use tickwire::{Body, MatchPhase, ServerMsg, codec};
 
 use super::*;
 
@@ -325,10 +325,7 @@ fn snapshots_are_deltas_against_the_newest_acknowledged_tick_within_the_age_limi
         None,
         "a tick never sent is no baseline"
     );
-    let counts = (
-        sim.metrics.deltas.load(Relaxed),
-        sim.metrics.keyframes.load(Relaxed),
-    );
+    let counts = (sim.metrics.deltas.get(), sim.metrics.keyframes.get());
     assert_eq!(counts, (5, 4), "ticks 3 to 7 were deltas");
 }
 
@@ -387,8 +384,8 @@ fn a_dropped_session_keeps_its_seat_for_the_grace_period_then_leaves() {
         sim.step();
     }
     assert!(lobby.borrow().is_empty(), "empty rooms are removed");
-    assert_eq!(sim.metrics.rooms.load(Relaxed), 0);
-    assert_eq!(sim.metrics.players.load(Relaxed), 0);
+    assert_eq!(sim.metrics.rooms.get(), 0);
+    assert_eq!(sim.metrics.players.get(), 0);
 }
 
 #[test]
@@ -539,12 +536,12 @@ fn a_round_the_game_decides_early_ends_at_once_with_its_winner() {
         },
         "ended with two of its three ticks left"
     );
-    assert_eq!(sim.metrics.rounds.load(Relaxed), 1);
+    assert_eq!(sim.metrics.rounds.get(), 1);
 }
 
 #[test]
 fn a_room_goes_through_waiting_countdown_running_ended_and_the_next_round() {
-    let store = Store::open(":memory:").unwrap().0;
+    let store = Store::open(None).unwrap().0;
     let (mut sim, _) = sim_with(10, rounds(), Some(store.clone()));
     let mut a = ask_as(&mut sim, "ann", Join::Quick, None).unwrap();
     sim.step();
@@ -600,12 +597,12 @@ fn a_room_goes_through_waiting_countdown_running_ended_and_the_next_round() {
     assert_eq!(runs[0], runs[1]);
     assert_eq!(runs[5], runs[6]);
     assert!(runs[2] > runs[1]);
-    assert_eq!(sim.metrics.rounds.load(Relaxed), 1);
+    assert_eq!(sim.metrics.rounds.get(), 1);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
     let board = runtime.block_on(store.leaderboard(10)).unwrap();
-    let wins: Vec<(String, i64, i64)> = board
+    let wins: Vec<(String, u32, i64)> = board
         .into_iter()
         .map(|r| (r.name, r.wins, r.total))
         .collect();
@@ -686,7 +683,7 @@ fn ending_rounds_early_records_them() {
     let (done, mut ended) = oneshot::channel();
     sim.handle(Command::EndRounds { done });
     assert!(ended.try_recv().is_ok());
-    assert_eq!(sim.metrics.rounds.load(Relaxed), 1);
+    assert_eq!(sim.metrics.rounds.get(), 1);
     sim.step();
     assert!(matches!(latest(&mut a).phase, MatchPhase::Ended { .. }));
 }
