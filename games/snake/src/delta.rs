@@ -98,14 +98,6 @@ pub enum FoodChange {
     Replace(Vec<Cell>),
 }
 
-/// The direction from `from` to the adjacent cell `to`, if both lie on a `width` x `height`
-/// grid: [`apply`] steps within the grid, so a step it could not take must be sent in full.
-fn step_dir(from: Cell, to: Cell, (width, height): (u8, u8)) -> Option<Dir> {
-    Dir::ALL
-        .into_iter()
-        .find(|d| from.step(*d, width, height) == Some(to))
-}
-
 /// What `next` changed from `base`. Makes [`apply`] give back exactly `next`.
 pub fn diff(base: &SnakeState, next: &SnakeState) -> SnakeDelta {
     let snakes = base
@@ -180,7 +172,8 @@ fn moved(old: &SnakeView, new: &SnakeView, grid: (u8, u8)) -> Option<Change> {
         let mut path = Vec::with_capacity(fresh);
         let mut at = old_head;
         for &cell in new.body[..fresh].iter().rev() {
-            path.push(step_dir(at, cell, grid)?);
+            // `apply` steps within the grid, so a step it could not take is sent in full.
+            path.push(at.dir_to(cell, grid.0, grid.1)?);
             at = cell;
         }
         if path.last() != Some(&new.dir) {
