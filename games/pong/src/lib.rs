@@ -1,6 +1,6 @@
 //! Two-player pong for the tickwire toolkit: its wire types and deltas, its authoritative
-//! rules as `bevy_ecs` systems (the default `sim` feature), the ball physics clients can share for prediction, and a
-//! cheap bot brain.
+//! rules as `bevy_ecs` systems (the default `sim` feature), the court geometry and ball
+//! physics clients share for prediction, and a cheap bot brain.
 //!
 //! Everything is deterministic from the room seed and the calls the runtime makes: no I/O,
 //! no clocks, no threads, no OS randomness. Without `sim`, the crate is what a browser needs
@@ -34,7 +34,7 @@
 //!
 //! # A tick
 //!
-//! The systems run in this order (see [`Pong`]'s `build_room`): `advance_tick`,
+//! The systems run in this order (see `build_room` in `systems.rs`): `advance_tick`,
 //! `move_paddles`, `count_down_serve`, `move_ball`.
 //!
 //! # On the wire
