@@ -76,27 +76,6 @@ impl Court {
     }
 }
 
-impl BallView {
-    /// The ball `steps` ticks later if nothing deflects it, or `None` if a coordinate would
-    /// leave `u16`. Constant time for any `steps`.
-    pub fn coasted(self, steps: u16) -> Option<BallView> {
-        let at = |p: u16, v: i16| {
-            let p = i64::from(p) + i64::from(v) * i64::from(steps);
-            u16::try_from(p).ok()
-        };
-        Some(BallView {
-            x: at(self.x, self.vx)?,
-            y: at(self.y, self.vy)?,
-            ..self
-        })
-    }
-
-    /// Whether the ball has no velocity (it waits to be served).
-    pub fn is_still(self) -> bool {
-        self.vx == 0 && self.vy == 0
-    }
-}
-
 impl PongState {
     /// The paddle of `player`, if seated.
     pub fn paddle(&self, player: PlayerId) -> Option<&PaddleView> {

@@ -5,11 +5,13 @@
 //! deltas rebuild them bit for bit. The codec writes integers as varints: velocities,
 //! motions and scores take one byte each, positions three.
 //!
-//! What the rules, the bot, the delta and the browser ask of these types (the court's
-//! geometry, the ball's flight, lookups) is with the rules, in `physics.rs`.
+//! Deltas are derived (`#[derive(Diff)]`): a [`PongStateDelta`] lists the changed fields,
+//! down to a paddle's `y` or the ball's `x`; sides, motions and the court are sent whole
+//! when they change. What the rules, the bot and the browser ask of these types (the
+//! court's geometry, the ball's flight, lookups) is with the rules, in `physics.rs`.
 
 use serde::{Deserialize, Serialize};
-use tickwire::{PlayerId, Wire};
+use tickwire::{Diff, PlayerId, Wire};
 
 use crate::rules::PongRules;
 
@@ -22,7 +24,7 @@ pub struct Pong {
 
 impl Wire for Pong {
     const NAME: &'static str = "pong";
-    const VERSION: u16 = 1;
+    const VERSION: u16 = 2;
 
     type Input = PongInput;
     type Snapshot = PongState;
@@ -93,7 +95,7 @@ pub struct Court {
 
 /// The ball as clients see it: its centre and its velocity per tick. While it waits to be
 /// served it rests at the centre with zero velocity.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Diff)]
 pub struct BallView {
     /// Centre, in units from the left end.
     pub x: u16,
@@ -106,17 +108,19 @@ pub struct BallView {
 }
 
 /// One seated player's paddle as clients see it.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Diff)]
 pub struct PaddleView {
     /// Whose paddle this is.
     pub player: PlayerId,
     /// The player's display name, as given.
     pub name: String,
     /// The end it defends.
+    #[diff(whole)]
     pub side: Side,
     /// Its centre, in units from the top wall; within [`Court::paddle_range`].
     pub y: u16,
     /// What the player holds: where the paddle goes next tick, for prediction.
+    #[diff(whole)]
     pub motion: Motion,
     /// Points won this round.
     pub score: u32,
@@ -124,9 +128,10 @@ pub struct PaddleView {
 
 /// The whole room as every client sees it after a tick. The game's
 /// [`tickwire::Wire::Snapshot`]. The tick itself travels in [`tickwire::Snapshot`].
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Diff)]
 pub struct PongState {
     /// The court's geometry.
+    #[diff(whole)]
     pub court: Court,
     /// Seated players, sorted by player id; at most one per side.
     pub paddles: Vec<PaddleView>,
