@@ -1,6 +1,7 @@
 //! Holding the paddle: the arrow keys or W/S held down, or a finger above or below the own
 //! paddle, become the [`Motion`] the player holds, and this decides when that is worth
-//! sending. Nothing here needs a browser, so it is tested natively.
+//! sending. The decisions need no browser, so they are tested natively; [`sync`] carries
+//! them out on the page's session.
 
 use pong::{Motion, Pong, PongInput};
 use tickwire_web::runtime::Session;
