@@ -4,7 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use bevy_ecs::{entity::Entity, resource::Resource, world::World};
+use bevy_ecs::{
+    bundle::Bundle,
+    entity::Entity,
+    resource::Resource,
+    world::{EntityRef, World},
+};
 
 use tickwire::PlayerId;
 
@@ -44,6 +49,37 @@ impl Roster {
         world.get_resource::<Roster>()?.get(player)
     }
 
+    /// `read` of every seated player in `world` and its entity, in player-id order, leaving
+    /// out the players it returns `None` for (every player if `world` has no roster): a
+    /// game's snapshot of its players, or their scores.
+    pub fn each<T>(
+        world: &World,
+        mut read: impl FnMut(PlayerId, EntityRef<'_>) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(roster) = world.get_resource::<Roster>() else {
+            return Vec::new();
+        };
+        roster
+            .0
+            .iter()
+            .filter_map(|(&player, &entity)| read(player, world.get_entity(entity).ok()?))
+            .collect()
+    }
+
+    /// Seats `player` in `world`'s roster as a new entity with `bundle`, unless it is seated
+    /// already or `world` has no roster. Returns the new entity.
+    pub fn seat<B: Bundle>(world: &mut World, player: PlayerId, bundle: B) -> Option<Entity> {
+        if world
+            .get_resource::<Roster>()
+            .is_none_or(|roster| roster.contains(player))
+        {
+            return None;
+        }
+        let entity = world.spawn(bundle).id();
+        world.get_resource_mut::<Roster>()?.insert(player, entity);
+        Some(entity)
+    }
+
     /// Unseats `player` from `world`'s roster and despawns its entity, if it had one.
     pub fn despawn(world: &mut World, player: PlayerId) {
         let entity = world
@@ -73,5 +109,38 @@ mod tests {
         assert_eq!(Roster::entity_of(&world, PlayerId(9)), None);
         assert!(world.get_entity(a).is_err(), "the entity went too");
         assert!(world.resource::<Roster>().contains(PlayerId(2)));
+    }
+
+    #[derive(bevy_ecs::component::Component)]
+    struct Seat;
+
+    #[test]
+    fn a_player_is_seated_once_and_only_in_a_world_with_a_roster() {
+        let mut world = World::new();
+        assert_eq!(
+            Roster::seat(&mut world, PlayerId(1), Seat),
+            None,
+            "no roster"
+        );
+        assert!(Roster::each(&world, |player, _| Some(player)).is_empty());
+        world.insert_resource(Roster::default());
+        let second = Roster::seat(&mut world, PlayerId(2), Seat);
+        let first = Roster::seat(&mut world, PlayerId(1), Seat);
+        assert!(first.is_some() && second.is_some());
+        assert_eq!(
+            Roster::seat(&mut world, PlayerId(1), Seat),
+            None,
+            "already seated"
+        );
+        let spawned = world.query::<&Seat>().iter(&world).count();
+        assert_eq!(spawned, 2, "nothing spawned for a seated player");
+        let seated: Vec<Entity> = [first, second].into_iter().flatten().collect();
+        assert_eq!(Roster::each(&world, |_, entity| Some(entity.id())), seated);
+        assert_eq!(
+            Roster::each(&world, |player, _| (player == PlayerId(2))
+                .then_some(player)),
+            [PlayerId(2)],
+            "the players read leaves out are left out"
+        );
     }
 }

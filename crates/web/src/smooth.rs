@@ -1,6 +1,10 @@
 //! Blending away mispredictions: when a new server state moves something the client
 //! predicted (the own player's position), the jump fades out over a moment
 //! instead of snapping, unless it is too large to be a correction (a respawn).
+//!
+//! A frontend that predicts its own entity calls [`Smoother::show`] every frame with the
+//! server tick its prediction started from; the smoother remembers what it drew and blends
+//! from there whenever a newer tick moves the prediction.
 
 /// A point in whatever units the game draws in.
 pub type Point = (f64, f64);
@@ -19,6 +23,8 @@ pub struct Smoother {
     offset: Point,
     since: f64,
     max_jump: f64,
+    /// The point [`Smoother::show`] drew last, and the server tick its prediction started from.
+    shown: Option<(u64, Point)>,
 }
 
 impl Smoother {
@@ -29,6 +35,7 @@ impl Smoother {
             offset: (0.0, 0.0),
             since: 0.0,
             max_jump,
+            shown: None,
         }
     }
 
@@ -55,6 +62,32 @@ impl Smoother {
         let (ox, oy) = self.offset(now);
         (point.0 + ox, point.1 + oy)
     }
+
+    /// Where to draw, at page time `now`, an entity predicted at `predicted` from the server
+    /// state of `tick`. On the first frame from a newer tick than the last one shown, the
+    /// jump from what was drawn then is [`correct`](Smoother::correct)ed; every frame gets
+    /// the remaining correction [`apply`](Smoother::apply)ed, and is remembered as shown.
+    pub fn show(&mut self, tick: u64, predicted: Point, now: f64) -> Point {
+        if let Some((shown_tick, shown)) = self.shown
+            && shown_tick != tick
+        {
+            self.correct(shown, predicted, now);
+        }
+        let drawn = self.apply(predicted, now);
+        self.shown = Some((tick, drawn));
+        drawn
+    }
+
+    /// The point [`show`](Smoother::show) drew last, unless forgotten since.
+    pub fn shown(&self) -> Option<Point> {
+        self.shown.map(|(_, point)| point)
+    }
+
+    /// Forgets what was shown (the entity died or left): the next [`show`](Smoother::show)
+    /// starts afresh rather than blending from it. A correction in progress still fades.
+    pub fn forget(&mut self) {
+        self.shown = None;
+    }
 }
 
 #[cfg(test)]
@@ -75,6 +108,39 @@ mod tests {
             (later.0 - 5.5).abs() < 0.05 && (later.1 - 6.5).abs() < 0.05,
             "{later:?}"
         );
+    }
+
+    #[test]
+    fn a_new_tick_blends_from_what_was_shown_and_the_same_tick_does_not() {
+        let mut smoother = Smoother::new(2.5);
+        assert_eq!(smoother.shown(), None);
+        assert_eq!(
+            smoother.show(1, (5.0, 5.0), 0.0),
+            (5.0, 5.0),
+            "nothing to blend from"
+        );
+        assert_eq!(
+            smoother.show(1, (5.5, 5.0), 10.0),
+            (5.5, 5.0),
+            "the prediction moves on within a tick"
+        );
+        assert_eq!(
+            smoother.show(2, (5.5, 6.0), 20.0),
+            (5.5, 5.0),
+            "a new tick starts where the last frame was"
+        );
+        assert_eq!(smoother.shown(), Some((5.5, 5.0)));
+        let later = smoother.show(2, (5.5, 6.0), 20.0 + 4.0 * CORRECTION_MS);
+        assert!((later.1 - 6.0).abs() < 0.05, "{later:?}");
+    }
+
+    #[test]
+    fn a_forgotten_entity_is_shown_where_predicted() {
+        let mut smoother = Smoother::new(2.5);
+        smoother.show(1, (5.0, 5.0), 0.0);
+        smoother.forget();
+        assert_eq!(smoother.shown(), None);
+        assert_eq!(smoother.show(2, (6.0, 5.0), 10.0), (6.0, 5.0));
     }
 
     #[test]

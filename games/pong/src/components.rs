@@ -2,16 +2,14 @@
 //! the room-wide resources (the ball among them) the systems share.
 
 use bevy_ecs::prelude::{Component, Resource};
-use tickwire::PlayerId;
 
 use crate::protocol::{BallView, Motion, Side};
 use crate::rules::PongRules;
 use tickwire_game::SplitMix64;
 
-/// Who holds this paddle.
+/// Who holds this paddle: the display name (the player's id is its key in the [`Roster`]).
 #[derive(Component, Debug, Clone)]
 pub(crate) struct Player {
-    pub(crate) id: PlayerId,
     pub(crate) name: String,
 }
 

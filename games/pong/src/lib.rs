@@ -1,6 +1,6 @@
-//! Two-player pong for the tickwire toolkit: its wire types and deltas, its authoritative
-//! rules as `bevy_ecs` systems (the default `sim` feature), the ball physics clients can share for prediction, and a
-//! cheap bot brain.
+//! Two-player pong for the tickwire toolkit: its wire types with derived deltas, its
+//! authoritative rules as `bevy_ecs` systems (the default `sim` feature), the court geometry
+//! and ball physics clients share for prediction, and a cheap bot brain.
 //!
 //! Everything is deterministic from the room seed and the calls the runtime makes: no I/O,
 //! no clocks, no threads, no OS randomness. Without `sim`, the crate is what a browser needs
@@ -34,20 +34,20 @@
 //!
 //! # A tick
 //!
-//! The systems run in this order (see [`Pong`]'s `build_room`): `advance_tick`,
+//! The systems run in this order (see `build_room` in `systems.rs`): `advance_tick`,
 //! `move_paddles`, `count_down_serve`, `move_ball`.
 //!
 //! # On the wire
 //!
-//! A full [`PongState`] is 45 bytes with two players; a tick of play as a
-//! [`PongDelta`] (the ball coasting, one paddle moving) under 10.
+//! A full [`PongState`] is 45 bytes with two players. Its delta is derived
+//! ([`PongStateDelta`]: the changed fields only): 8 bytes for a tick with the ball in
+//! flight and the paddles still, 16 with one paddle moving too.
 
 #![deny(missing_docs)]
 
 pub mod bot;
 #[cfg(feature = "sim")]
 mod components;
-pub mod delta;
 #[cfg(feature = "testing")]
 pub mod fuzz;
 #[cfg(feature = "sim")]
@@ -60,8 +60,9 @@ mod systems;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use delta::{BallChange, PaddleChange, PongDelta};
-pub use protocol::{BallView, Court, Motion, PaddleView, Pong, PongInput, PongState, Side};
+pub use protocol::{
+    BallView, Court, Motion, PaddleView, Pong, PongInput, PongState, PongStateDelta, Side,
+};
 pub use rules::PongRules;
 #[cfg(feature = "sim")]
 pub use tickwire_game::SplitMix64;

@@ -1,11 +1,92 @@
-//! The ball's flight for one tick, as a pure function of the court, the ball and the
-//! paddles, shared by the server's `move_ball` system, the bot and any client that wants to
-//! predict the ball exactly as the server will move it.
+//! The court's geometry (where paddles and the ball may go, which way each end lies) and the
+//! ball's flight for one tick as a pure function of the court, the ball and the paddles:
+//! shared by the server's systems, the bot and any client that wants to predict exactly as
+//! the server will move things.
 //!
 //! All arithmetic is on integers widened to `i64`, so it is exact, the same on every
 //! platform, and cannot overflow for any `u16`/`i16` input.
 
-use crate::protocol::{BallView, Court, Side};
+use tickwire::PlayerId;
+
+use crate::protocol::{BallView, Court, Motion, PaddleView, PongState, Side};
+
+impl Motion {
+    /// Every motion, in a fixed order.
+    pub const ALL: [Motion; 3] = [Motion::Up, Motion::Stop, Motion::Down];
+
+    /// The sign of the paddle's `y` velocity: -1, 0 or 1.
+    pub const fn sign(self) -> i8 {
+        match self {
+            Motion::Up => -1,
+            Motion::Stop => 0,
+            Motion::Down => 1,
+        }
+    }
+}
+
+impl Side {
+    /// Both sides, left first: the order seats are handed out in.
+    pub const ALL: [Side; 2] = [Side::Left, Side::Right];
+
+    /// The other end.
+    pub const fn opposite(self) -> Side {
+        match self {
+            Side::Left => Side::Right,
+            Side::Right => Side::Left,
+        }
+    }
+
+    /// The sign of `x` velocity that moves toward this end: -1 for left, 1 for right.
+    pub const fn sign(self) -> i8 {
+        match self {
+            Side::Left => -1,
+            Side::Right => 1,
+        }
+    }
+}
+
+impl Court {
+    /// The `x` of the face `side`'s paddle turns toward the centre, where the ball's
+    /// leading edge meets it.
+    pub fn face(&self, side: Side) -> i64 {
+        let from_end = i64::from(self.paddle_inset) + i64::from(self.paddle_width);
+        match side {
+            Side::Left => from_end,
+            Side::Right => i64::from(self.width) - from_end,
+        }
+    }
+
+    /// The lowest and highest `y` a paddle's centre may take, so that it stays on the court.
+    pub fn paddle_range(&self) -> (u16, u16) {
+        let half = self.paddle_height / 2;
+        let low = half.min(self.height / 2);
+        (low, self.height.saturating_sub(half).max(low))
+    }
+
+    /// The lowest and highest `y` the ball's centre may take between the walls.
+    pub fn ball_range(&self) -> (i64, i64) {
+        let r = i64::from(self.ball_radius);
+        let low = r.min(i64::from(self.height / 2));
+        (low, (i64::from(self.height) - r).max(low))
+    }
+
+    /// The centre of the court, where the ball is served from.
+    pub fn centre(&self) -> (u16, u16) {
+        (self.width / 2, self.height / 2)
+    }
+}
+
+impl PongState {
+    /// The paddle of `player`, if seated.
+    pub fn paddle(&self, player: PlayerId) -> Option<&PaddleView> {
+        self.paddles.iter().find(|p| p.player == player)
+    }
+
+    /// The paddle defending `side`, if that side is taken.
+    pub fn paddle_on(&self, side: Side) -> Option<&PaddleView> {
+        self.paddles.iter().find(|p| p.side == side)
+    }
+}
 
 /// What the ball did during one tick, besides flying straight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

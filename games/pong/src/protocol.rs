@@ -4,30 +4,27 @@
 //! Everything is an integer in court units (see [`Court`]), so states compare exactly and
 //! deltas rebuild them bit for bit. The codec writes integers as varints: velocities,
 //! motions and scores take one byte each, positions three.
+//!
+//! Deltas are derived (`#[derive(Diff)]`): a [`PongStateDelta`] lists the changed fields,
+//! down to a paddle's `y` or the ball's `x`; sides, motions and the court are sent whole
+//! when they change. What the rules, the bot and the browser ask of these types (the
+//! court's geometry, the ball's flight, lookups) is with the rules, in `physics.rs`.
 
 use serde::{Deserialize, Serialize};
-use tickwire::{PlayerId, Wire};
+use tickwire::{Diff, PlayerId, Wire};
 
 use crate::rules::PongRules;
 
-/// Two-player pong. Every room plays by [`Pong::rules`].
+/// Two-player pong. Every room plays by [`Pong::rules`] (see [`Pong::new`]).
 #[derive(Debug, Clone, Default)]
 pub struct Pong {
     /// The rules every room of this game is built with.
     pub rules: PongRules,
 }
 
-impl Pong {
-    /// A game with `rules`, once they pass [`PongRules::validate`].
-    pub fn new(rules: PongRules) -> Result<Pong, String> {
-        rules.validate()?;
-        Ok(Pong { rules })
-    }
-}
-
 impl Wire for Pong {
     const NAME: &'static str = "pong";
-    const VERSION: u16 = 1;
+    const VERSION: u16 = 2;
 
     type Input = PongInput;
     type Snapshot = PongState;
@@ -48,20 +45,6 @@ pub enum Motion {
     Down,
 }
 
-impl Motion {
-    /// Every motion, in a fixed order.
-    pub const ALL: [Motion; 3] = [Motion::Up, Motion::Stop, Motion::Down];
-
-    /// The sign of the paddle's `y` velocity: -1, 0 or 1.
-    pub const fn sign(self) -> i8 {
-        match self {
-            Motion::Up => -1,
-            Motion::Stop => 0,
-            Motion::Down => 1,
-        }
-    }
-}
-
 /// Which end of the court a paddle defends.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Side {
@@ -69,27 +52,6 @@ pub enum Side {
     Left,
     /// The end at `x = width`.
     Right,
-}
-
-impl Side {
-    /// Both sides, left first: the order seats are handed out in.
-    pub const ALL: [Side; 2] = [Side::Left, Side::Right];
-
-    /// The other end.
-    pub const fn opposite(self) -> Side {
-        match self {
-            Side::Left => Side::Right,
-            Side::Right => Side::Left,
-        }
-    }
-
-    /// The sign of `x` velocity that moves toward this end: -1 for left, 1 for right.
-    pub const fn sign(self) -> i8 {
-        match self {
-            Side::Left => -1,
-            Side::Right => 1,
-        }
-    }
 }
 
 /// One player's command: what they now hold. The game's [`tickwire::Wire::Input`].
@@ -131,40 +93,9 @@ pub struct Court {
     pub points_to_win: u16,
 }
 
-impl Court {
-    /// The `x` of the face `side`'s paddle turns toward the centre, where the ball's
-    /// leading edge meets it.
-    pub fn face(&self, side: Side) -> i64 {
-        let from_end = i64::from(self.paddle_inset) + i64::from(self.paddle_width);
-        match side {
-            Side::Left => from_end,
-            Side::Right => i64::from(self.width) - from_end,
-        }
-    }
-
-    /// The lowest and highest `y` a paddle's centre may take, so that it stays on the court.
-    pub fn paddle_range(&self) -> (u16, u16) {
-        let half = self.paddle_height / 2;
-        let low = half.min(self.height / 2);
-        (low, self.height.saturating_sub(half).max(low))
-    }
-
-    /// The lowest and highest `y` the ball's centre may take between the walls.
-    pub fn ball_range(&self) -> (i64, i64) {
-        let r = i64::from(self.ball_radius);
-        let low = r.min(i64::from(self.height / 2));
-        (low, (i64::from(self.height) - r).max(low))
-    }
-
-    /// The centre of the court, where the ball is served from.
-    pub fn centre(&self) -> (u16, u16) {
-        (self.width / 2, self.height / 2)
-    }
-}
-
 /// The ball as clients see it: its centre and its velocity per tick. While it waits to be
 /// served it rests at the centre with zero velocity.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Diff)]
 pub struct BallView {
     /// Centre, in units from the left end.
     pub x: u16,
@@ -176,39 +107,20 @@ pub struct BallView {
     pub vy: i16,
 }
 
-impl BallView {
-    /// The ball `steps` ticks later if nothing deflects it, or `None` if a coordinate would
-    /// leave `u16`. Constant time for any `steps`.
-    pub fn coasted(self, steps: u16) -> Option<BallView> {
-        let at = |p: u16, v: i16| {
-            let p = i64::from(p) + i64::from(v) * i64::from(steps);
-            u16::try_from(p).ok()
-        };
-        Some(BallView {
-            x: at(self.x, self.vx)?,
-            y: at(self.y, self.vy)?,
-            ..self
-        })
-    }
-
-    /// Whether the ball has no velocity (it waits to be served).
-    pub fn is_still(self) -> bool {
-        self.vx == 0 && self.vy == 0
-    }
-}
-
 /// One seated player's paddle as clients see it.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Diff)]
 pub struct PaddleView {
     /// Whose paddle this is.
     pub player: PlayerId,
     /// The player's display name, as given.
     pub name: String,
     /// The end it defends.
+    #[diff(whole)]
     pub side: Side,
     /// Its centre, in units from the top wall; within [`Court::paddle_range`].
     pub y: u16,
     /// What the player holds: where the paddle goes next tick, for prediction.
+    #[diff(whole)]
     pub motion: Motion,
     /// Points won this round.
     pub score: u32,
@@ -216,9 +128,10 @@ pub struct PaddleView {
 
 /// The whole room as every client sees it after a tick. The game's
 /// [`tickwire::Wire::Snapshot`]. The tick itself travels in [`tickwire::Snapshot`].
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Diff)]
 pub struct PongState {
     /// The court's geometry.
+    #[diff(whole)]
     pub court: Court,
     /// Seated players, sorted by player id; at most one per side.
     pub paddles: Vec<PaddleView>,
@@ -226,16 +139,4 @@ pub struct PongState {
     pub ball: BallView,
     /// Ticks until the ball is served and moves; 0 while it is in play.
     pub serve_in: u16,
-}
-
-impl PongState {
-    /// The paddle of `player`, if seated.
-    pub fn paddle(&self, player: PlayerId) -> Option<&PaddleView> {
-        self.paddles.iter().find(|p| p.player == player)
-    }
-
-    /// The paddle defending `side`, if that side is taken.
-    pub fn paddle_on(&self, side: Side) -> Option<&PaddleView> {
-        self.paddles.iter().find(|p| p.side == side)
-    }
 }

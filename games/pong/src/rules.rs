@@ -1,7 +1,7 @@
 //! The tunables of a pong room, with their units and the bounds that keep the physics exact
 //! (no tunnelling, at most one bounce off a wall per tick).
 
-use crate::protocol::Court;
+use crate::protocol::{Court, Pong};
 
 /// The shortest court side [`PongRules::validate`] accepts, in units.
 pub const MIN_SIDE: u16 = 200;
@@ -85,6 +85,14 @@ impl Default for PongRules {
     }
 }
 
+impl Pong {
+    /// A game with `rules`, once they pass [`PongRules::validate`].
+    pub fn new(rules: PongRules) -> Result<Pong, String> {
+        rules.validate()?;
+        Ok(Pong { rules })
+    }
+}
+
 impl PongRules {
     /// The geometry clients receive in every full snapshot.
     pub fn court(&self) -> Court {
@@ -101,6 +109,12 @@ impl PongRules {
             max_slope_pct: self.max_slope_pct,
             points_to_win: self.points_to_win,
         }
+    }
+
+    /// Whether `score` points win the round: [`PongRules::points_to_win`] or more, when there
+    /// is a limit.
+    pub fn won(&self, score: u32) -> bool {
+        self.points_to_win > 0 && score >= u32::from(self.points_to_win)
     }
 
     /// The fastest the ball ever moves vertically, in units per tick: off a paddle's tip at

@@ -1,13 +1,104 @@
-//! The rules of pong as small systems, one step of a tick each. [`crate::Pong`] chains them
-//! in the order documented there; each relies on the ones before it having run.
+//! The rules of pong as small systems, one step of a tick each, chained by [`build_room`] in
+//! the order documented there (each relies on the ones before it having run), and what a
+//! player joining, holding a motion and a new round do to the room.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Query, Res, ResMut, Schedule, World};
+use tickwire::PlayerId;
 
-use crate::components::{Ball, Held, Paddle, Rng, Rules, Score, Serve, Tick};
+use crate::components::{Ball, Held, Paddle, Player, Rng, Roster, Rules, Score, Serve, Tick};
 use crate::physics::{Flight, index, step_ball};
-use crate::protocol::{BallView, Side};
+use crate::protocol::{BallView, Motion, Side};
 use crate::rules::PongRules;
 use tickwire_game::SplitMix64;
+
+/// A new room playing by `rules`, its randomness seeded by `seed`: the resources the systems
+/// share (the first serve goes to a random side), and the schedule of one tick.
+pub(crate) fn build_room(world: &mut World, schedule: &mut Schedule, rules: &PongRules, seed: u64) {
+    let mut rng = SplitMix64::new(seed);
+    world.insert_resource(Serve {
+        in_ticks: rules.serve_ticks,
+        toward: random_side(&mut rng),
+    });
+    world.insert_resource(Rules(rules.clone()));
+    world.insert_resource(Rng(rng));
+    world.insert_resource(Ball(resting(rules)));
+    world.insert_resource(Tick::default());
+    world.insert_resource(Roster::default());
+    // One tick, in this order. Each step sees the results of the ones before it.
+    schedule.add_systems(
+        (
+            // The tick this run produces.
+            advance_tick,
+            // Paddles first, so the ball meets them where clients will see them.
+            move_paddles,
+            // Before the ball moves, so a ball served this tick moves this tick too.
+            count_down_serve,
+            // Walls, paddles, points; a point restarts the serve countdown.
+            move_ball,
+        )
+            .chain(),
+    );
+}
+
+/// Seats `player` on the left if it is free, else on the right, with the paddle centred and
+/// still. A player already seated is left as is; when both sides are taken (only if a server
+/// raises the capacity) the player is not seated and just watches.
+pub(crate) fn seat(world: &mut World, player: PlayerId, name: &str) {
+    let Some(rules) = world.get_resource::<Rules>() else {
+        return;
+    };
+    let y = rules.0.court().centre().1;
+    let mut paddles = world.query::<&Paddle>();
+    let taken: Vec<Side> = paddles.iter(world).map(|p| p.side).collect();
+    let Some(side) = Side::ALL.into_iter().find(|s| !taken.contains(s)) else {
+        return;
+    };
+    let name = name.to_owned();
+    let paddle = (Player { name }, Paddle { side, y });
+    Roster::seat(world, player, (paddle, Held::default(), Score::default()));
+}
+
+/// `player` now holds `motion`: the latest input before a tick wins. Inputs of players
+/// without a paddle are dropped.
+pub(crate) fn hold(world: &mut World, player: PlayerId, motion: Motion) {
+    let Some(entity) = Roster::entity_of(world, player) else {
+        return;
+    };
+    if let Some(mut held) = world.get_mut::<Held>(entity) {
+        held.0 = motion;
+    }
+}
+
+/// A new round: scores go to 0, paddles to the centre, and the ball to rest at the centre,
+/// served after `serve_ticks` toward a random side. What players hold is kept: it is the
+/// state of their keys, which the round start does not change.
+pub(crate) fn start_round(world: &mut World) {
+    let Some(rules) = world.get_resource::<Rules>().map(|r| r.0.clone()) else {
+        return;
+    };
+    let centre = rules.court().centre().1;
+    let mut paddles = world.query::<(&mut Paddle, &mut Score)>();
+    for (mut paddle, mut score) in paddles.iter_mut(world) {
+        paddle.y = centre;
+        score.0 = 0;
+    }
+    let toward = world
+        .get_resource_mut::<Rng>()
+        .map_or(Side::Left, |mut rng| random_side(&mut rng.0));
+    world.insert_resource(Ball(resting(&rules)));
+    world.insert_resource(Serve {
+        in_ticks: rules.serve_ticks,
+        toward,
+    });
+}
+
+/// Whether someone has won the round ([`PongRules::won`]).
+pub(crate) fn round_won(world: &mut World) -> bool {
+    let Some(rules) = world.get_resource::<Rules>().map(|r| r.0.clone()) else {
+        return false;
+    };
+    world.query::<&Score>().iter(world).any(|s| rules.won(s.0))
+}
 
 /// Counts the tick this schedule run produces.
 pub(crate) fn advance_tick(mut tick: ResMut<Tick>) {
@@ -34,9 +125,7 @@ pub(crate) fn count_down_serve(
     mut rng: ResMut<Rng>,
     paddles: Query<&Score>,
 ) {
-    let target = rules.0.points_to_win;
-    let won = target > 0 && paddles.iter().any(|s| s.0 >= u32::from(target));
-    if paddles.is_empty() || won {
+    if paddles.is_empty() || paddles.iter().any(|s| rules.0.won(s.0)) {
         serve.in_ticks = rules.0.serve_ticks;
         ball.0 = resting(&rules.0);
         return;

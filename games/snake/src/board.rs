@@ -1,7 +1,99 @@
-//! A dense byte per cell over the grid: the one structure the rules, the spawner and the bot
+//! The grid and what is on it: how headings step between cells, and where snakes and their
+//! heads are in a state (shared by the rules, the bot, the delta and the browser's
+//! prediction); and [`Board`], a dense byte per cell that the rules, the spawner and the bot
 //! use to ask "what is on this cell" in constant time.
 
-use crate::protocol::Cell;
+use tickwire::PlayerId;
+
+use crate::protocol::{Cell, Dir, SnakeState, SnakeView};
+
+impl Dir {
+    /// Every direction, in a fixed order that tie-breaks deterministically.
+    pub const ALL: [Dir; 4] = [Dir::Up, Dir::Down, Dir::Left, Dir::Right];
+
+    /// The 180° reversal of this heading.
+    pub const fn opposite(self) -> Dir {
+        match self {
+            Dir::Up => Dir::Down,
+            Dir::Down => Dir::Up,
+            Dir::Left => Dir::Right,
+            Dir::Right => Dir::Left,
+        }
+    }
+
+    /// One step in this direction as `(dx, dy)`, in cells; `y` grows downward.
+    pub const fn delta(self) -> (i8, i8) {
+        match self {
+            Dir::Up => (0, -1),
+            Dir::Down => (0, 1),
+            Dir::Left => (-1, 0),
+            Dir::Right => (1, 0),
+        }
+    }
+
+    /// Whether heading this way is a turn for a snake heading `heading`: neither a repeat
+    /// nor a reversal into its own neck, the two inputs the rules ignore.
+    pub fn turns_from(self, heading: Dir) -> bool {
+        self != heading && self != heading.opposite()
+    }
+}
+
+impl Cell {
+    /// The neighbour one step in `dir`, or `None` if it lies outside a `width` x `height` grid.
+    pub fn step(self, dir: Dir, width: u8, height: u8) -> Option<Cell> {
+        let (dx, dy) = dir.delta();
+        let x = self.x.checked_add_signed(dx).filter(|&x| x < width)?;
+        let y = self.y.checked_add_signed(dy).filter(|&y| y < height)?;
+        Some(Cell { x, y })
+    }
+
+    /// The direction of the one step from this cell to `to` on a `width` x `height` grid, if
+    /// `to` is such a step.
+    pub fn dir_to(self, to: Cell, width: u8, height: u8) -> Option<Dir> {
+        Dir::ALL
+            .into_iter()
+            .find(|&dir| self.step(dir, width, height) == Some(to))
+    }
+
+    /// Whether `other` shares an edge with this cell (4-neighbourhood).
+    pub fn is_adjacent(self, other: Cell) -> bool {
+        self.x.abs_diff(other.x) + self.y.abs_diff(other.y) == 1
+    }
+}
+
+impl SnakeState {
+    /// The snake of `player`, if it is in the room.
+    pub fn snake(&self, player: PlayerId) -> Option<&SnakeView> {
+        self.snakes.iter().find(|s| s.player == player)
+    }
+
+    /// The snakes currently on the board.
+    pub fn live_snakes(&self) -> impl Iterator<Item = &SnakeView> {
+        self.snakes.iter().filter(|s| s.alive)
+    }
+
+    /// Whether `cell` lies inside the grid.
+    pub fn contains(&self, cell: Cell) -> bool {
+        cell.x < self.width && cell.y < self.height
+    }
+}
+
+impl SnakeView {
+    /// The head cell, or `None` while dead.
+    pub fn head(&self) -> Option<Cell> {
+        self.body.first().copied()
+    }
+
+    /// Length in cells; 0 while dead.
+    pub fn len(&self) -> usize {
+        self.body.len()
+    }
+
+    /// Whether the snake has no body, that is, it is dead.
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty()
+    }
+}
 
 /// One byte per cell of a `width` x `height` grid, row-major. What the byte means is up to
 /// the user (a count of bodies, a set of flags); cells outside the grid read as `None` and

@@ -4,16 +4,14 @@
 use std::collections::VecDeque;
 
 use bevy_ecs::prelude::{Component, Resource};
-use tickwire::PlayerId;
 
 use crate::protocol::{Cell, Dir};
 use crate::rules::SnakeRules;
 use tickwire_game::SplitMix64;
 
-/// Who plays this snake.
+/// Who plays this snake: the display name (the player's id is its key in the [`Roster`]).
 #[derive(Component, Debug, Clone)]
 pub(crate) struct Player {
-    pub(crate) id: PlayerId,
     pub(crate) name: String,
 }
 
@@ -40,7 +38,7 @@ impl Turns {
     /// the heading the snake will have once the queue is taken.
     pub(crate) fn push(&mut self, dir: Dir, heading: Dir, max: u8) {
         let last = self.0.back().copied().unwrap_or(heading);
-        if dir != last && dir != last.opposite() && self.0.len() < usize::from(max) {
+        if dir.turns_from(last) && self.0.len() < usize::from(max) {
             self.0.push_back(dir);
         }
     }
@@ -59,6 +57,13 @@ pub(crate) enum Life {
     Crashed,
     /// Off the board; enters play once `respawn_in` reaches 0 and a spot is free.
     Dead { respawn_in: u16 },
+}
+
+impl Life {
+    /// Whether a snake in this state has a body on the board.
+    pub(crate) fn is_on_board(self) -> bool {
+        matches!(self, Life::Alive | Life::Crashed)
+    }
 }
 
 /// The room's rules, fixed when the room is built.

@@ -98,43 +98,27 @@ pub enum FoodChange {
     Replace(Vec<Cell>),
 }
 
-/// The direction from `from` to the adjacent cell `to`, if both lie on a `width` x `height`
-/// grid: [`apply`] steps within the grid, so a step it could not take must be sent in full.
-fn step_dir(from: Cell, to: Cell, (width, height): (u8, u8)) -> Option<Dir> {
-    Dir::ALL
-        .into_iter()
-        .find(|d| from.step(*d, width, height) == Some(to))
-}
-
 /// What `next` changed from `base`. Makes [`apply`] give back exactly `next`.
 pub fn diff(base: &SnakeState, next: &SnakeState) -> SnakeDelta {
+    // The same snake: the same player under the same name (a rejoin under another name is
+    // another snake).
+    let same = |a: &SnakeView, b: &SnakeView| a.player == b.player && a.name == b.name;
+    let grid = (next.width, next.height);
     let snakes = base
         .snakes
         .iter()
-        .map(|old| {
-            match next
-                .snakes
-                .iter()
-                .find(|s| s.player == old.player && s.name == old.name)
-            {
-                None => Change::Gone,
-                Some(new) => change(old, new, (next.width, next.height)),
-            }
+        .map(|old| match next.snakes.iter().find(|new| same(old, new)) {
+            None => Change::Gone,
+            Some(new) => change(old, new, grid),
         })
         .collect();
     let joined = next
         .snakes
         .iter()
-        .filter(|new| {
-            !base
-                .snakes
-                .iter()
-                .any(|old| old.player == new.player && old.name == new.name)
-        })
+        .filter(|new| !base.snakes.iter().any(|old| same(old, new)))
         .cloned()
         .collect();
-    let size = ((base.width, base.height) != (next.width, next.height))
-        .then_some((next.width, next.height));
+    let size = ((base.width, base.height) != grid).then_some(grid);
     SnakeDelta {
         snakes,
         joined,
@@ -180,7 +164,8 @@ fn moved(old: &SnakeView, new: &SnakeView, grid: (u8, u8)) -> Option<Change> {
         let mut path = Vec::with_capacity(fresh);
         let mut at = old_head;
         for &cell in new.body[..fresh].iter().rev() {
-            path.push(step_dir(at, cell, grid)?);
+            // `apply` steps within the grid, so a step it could not take is sent in full.
+            path.push(at.dir_to(cell, grid.0, grid.1)?);
             at = cell;
         }
         if path.last() != Some(&new.dir) {
@@ -262,48 +247,23 @@ pub fn apply(base: &SnakeState, delta: &SnakeDelta) -> Result<SnakeState, DeltaE
             base.snakes.len()
         )));
     }
-    let (width, height) = delta.size.unwrap_or((base.width, base.height));
+    let grid = delta.size.unwrap_or((base.width, base.height));
     let mut snakes = Vec::with_capacity(base.snakes.len() + delta.joined.len());
     for (old, change) in base.snakes.iter().zip(&delta.snakes) {
         let mut snake = old.clone();
         match change {
             Change::Same => {}
             Change::Gone => continue,
-            Change::Step(dir) | Change::Grow(dir) => {
-                let grew = matches!(change, Change::Grow(_));
-                let head = snake.body.first().and_then(|h| h.step(*dir, width, height));
-                let head = head
-                    .ok_or_else(|| DeltaError(format!("{:?} cannot step {dir:?}", old.player)))?;
-                snake.body.insert(0, head);
-                if grew {
-                    snake.score = snake.score.saturating_add(1);
-                } else {
-                    snake.body.pop();
-                }
-                snake.dir = *dir;
+            Change::Step(dir) => {
+                let kept = snake.body.len().saturating_sub(1);
+                advance(&mut snake, &[*dir], kept, old.score, grid)?;
+            }
+            Change::Grow(dir) => {
+                let (kept, score) = (snake.body.len(), old.score.saturating_add(1));
+                advance(&mut snake, &[*dir], kept, score, grid)?;
             }
             Change::Moved { path, kept, score } => {
-                let kept = usize::from(*kept);
-                let mut at = *snake
-                    .body
-                    .first()
-                    .ok_or_else(|| DeltaError("a dead snake cannot move".into()))?;
-                if kept == 0 || kept > snake.body.len() || path.is_empty() || path.len() > MAX_PATH
-                {
-                    return Err(DeltaError(format!("{:?}: bad move", old.player)));
-                }
-                let mut body = Vec::with_capacity(path.len() + kept);
-                for dir in path {
-                    at = at
-                        .step(*dir, width, height)
-                        .ok_or_else(|| DeltaError("a path leaves the grid".into()))?;
-                    body.push(at);
-                }
-                body.reverse();
-                body.extend_from_slice(&snake.body[..kept]);
-                snake.body = body;
-                snake.dir = *path.last().unwrap_or(&snake.dir);
-                snake.score = *score;
+                advance(&mut snake, path, usize::from(*kept), *score, grid)?;
             }
             Change::Waiting { respawn_in } => snake.respawn_in = *respawn_in,
             Change::Reset {
@@ -325,9 +285,40 @@ pub fn apply(base: &SnakeState, delta: &SnakeDelta) -> Result<SnakeState, DeltaE
     snakes.extend(delta.joined.iter().cloned());
     snakes.sort_by_key(|s| s.player);
     Ok(SnakeState {
-        width,
-        height,
+        width: grid.0,
+        height: grid.1,
         snakes,
         food: apply_food(&base.food, &delta.food)?,
     })
+}
+
+/// Moves `snake`'s head along `path` (oldest step first), each step within the `grid`, with
+/// the first `kept` cells of its body behind it, and sets its score: a [`Change::Step`] or
+/// [`Change::Grow`] is a path of one.
+fn advance(
+    snake: &mut SnakeView,
+    path: &[Dir],
+    kept: usize,
+    score: u32,
+    (width, height): (u8, u8),
+) -> Result<(), DeltaError> {
+    let mut at = snake
+        .head()
+        .ok_or_else(|| DeltaError("a dead snake cannot move".into()))?;
+    if kept == 0 || kept > snake.body.len() || path.is_empty() || path.len() > MAX_PATH {
+        return Err(DeltaError(format!("{:?}: bad move", snake.player)));
+    }
+    let mut body = Vec::with_capacity(path.len() + kept);
+    for dir in path {
+        at = at
+            .step(*dir, width, height)
+            .ok_or_else(|| DeltaError("a path leaves the grid".into()))?;
+        body.push(at);
+    }
+    body.reverse();
+    body.extend_from_slice(&snake.body[..kept]);
+    snake.body = body;
+    snake.dir = *path.last().unwrap_or(&snake.dir);
+    snake.score = score;
+    Ok(())
 }

@@ -6,7 +6,7 @@
 //! no clocks, no threads, no OS randomness. Without `sim` the crate is what a browser needs:
 //! the wire types, deltas and the bot, and no `bevy_ecs`.
 //!
-//! A tick runs these systems in order (see [`Snake`]'s `build_room`): `advance_tick`,
+//! A tick runs these systems in order (see `build_room` in `systems.rs`): `advance_tick`,
 //! `count_down_respawns`, `apply_turns`, `move_snakes`, `detect_collisions`, `bury_crashed`,
 //! `respawn_snakes`, `replenish_food`.
 

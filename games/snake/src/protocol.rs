@@ -2,26 +2,20 @@
 //! client receives each tick.
 //!
 //! They cross the wire every tick, so they stay small: the codec writes integers as varints,
-//! a [`Cell`] is two bytes and a [`Dir`] one.
+//! a [`Cell`] is two bytes and a [`Dir`] one. What the rules, the bot, the delta and the
+//! browser ask of them (steps, heads, lookups) is with the rules, in `board.rs`.
 
 use serde::{Deserialize, Serialize};
 use tickwire::{PlayerId, Wire};
 
 use crate::rules::SnakeRules;
 
-/// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`].
+/// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`] (see
+/// [`Snake::new`]).
 #[derive(Debug, Clone, Default)]
 pub struct Snake {
     /// The rules every room of this game is built with.
     pub rules: SnakeRules,
-}
-
-impl Snake {
-    /// A game with `rules`, once they pass [`SnakeRules::validate`].
-    pub fn new(rules: SnakeRules) -> Result<Snake, String> {
-        rules.validate()?;
-        Ok(Snake { rules })
-    }
 }
 
 impl Wire for Snake {
@@ -32,7 +26,8 @@ impl Wire for Snake {
     type Snapshot = SnakeState;
 }
 
-/// A heading on the grid. Row 0 is the top, so [`Dir::Up`] decreases `y`.
+/// A heading on the grid. Row 0 is the top, so [`Dir::Up`] decreases `y`. Its geometry
+/// (steps, reversals) is with the rules, in `board.rs`.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dir {
     /// Toward row 0.
@@ -43,31 +38,6 @@ pub enum Dir {
     Left,
     /// Toward the last column.
     Right,
-}
-
-impl Dir {
-    /// Every direction, in a fixed order that tie-breaks deterministically.
-    pub const ALL: [Dir; 4] = [Dir::Up, Dir::Down, Dir::Left, Dir::Right];
-
-    /// The 180° reversal of this heading.
-    pub const fn opposite(self) -> Dir {
-        match self {
-            Dir::Up => Dir::Down,
-            Dir::Down => Dir::Up,
-            Dir::Left => Dir::Right,
-            Dir::Right => Dir::Left,
-        }
-    }
-
-    /// One step in this direction as `(dx, dy)`, in cells; `y` grows downward.
-    pub const fn delta(self) -> (i8, i8) {
-        match self {
-            Dir::Up => (0, -1),
-            Dir::Down => (0, 1),
-            Dir::Left => (-1, 0),
-            Dir::Right => (1, 0),
-        }
-    }
 }
 
 /// One grid cell. Grids are at most 255x255 cells, so each coordinate fits in a byte;
@@ -84,19 +54,6 @@ impl Cell {
     /// The cell at column `x`, row `y`.
     pub const fn new(x: u8, y: u8) -> Cell {
         Cell { x, y }
-    }
-
-    /// The neighbour one step in `dir`, or `None` if it lies outside a `width` x `height` grid.
-    pub fn step(self, dir: Dir, width: u8, height: u8) -> Option<Cell> {
-        let (dx, dy) = dir.delta();
-        let x = self.x.checked_add_signed(dx).filter(|&x| x < width)?;
-        let y = self.y.checked_add_signed(dy).filter(|&y| y < height)?;
-        Some(Cell { x, y })
-    }
-
-    /// Whether `other` shares an edge with this cell (4-neighbourhood).
-    pub fn is_adjacent(self, other: Cell) -> bool {
-        self.x.abs_diff(other.x) + self.y.abs_diff(other.y) == 1
     }
 }
 
@@ -121,23 +78,6 @@ pub struct SnakeState {
     pub food: Vec<Cell>,
 }
 
-impl SnakeState {
-    /// The snake of `player`, if it is in the room.
-    pub fn snake(&self, player: PlayerId) -> Option<&SnakeView> {
-        self.snakes.iter().find(|s| s.player == player)
-    }
-
-    /// The snakes currently on the board.
-    pub fn live_snakes(&self) -> impl Iterator<Item = &SnakeView> {
-        self.snakes.iter().filter(|s| s.alive)
-    }
-
-    /// Whether `cell` lies inside the grid.
-    pub fn contains(&self, cell: Cell) -> bool {
-        cell.x < self.width && cell.y < self.height
-    }
-}
-
 /// One player's snake as clients see it.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct SnakeView {
@@ -155,21 +95,4 @@ pub struct SnakeView {
     pub score: u32,
     /// Ticks until respawn; 0 while alive, and 0 while dead but waiting for a free spot.
     pub respawn_in: u16,
-}
-
-impl SnakeView {
-    /// The head cell, or `None` while dead.
-    pub fn head(&self) -> Option<Cell> {
-        self.body.first().copied()
-    }
-
-    /// Length in cells; 0 while dead.
-    pub fn len(&self) -> usize {
-        self.body.len()
-    }
-
-    /// Whether the snake has no body, that is, it is dead.
-    pub fn is_empty(&self) -> bool {
-        self.body.is_empty()
-    }
 }

@@ -1,5 +1,7 @@
 //! The tunables of a snake room, with their units and the bounds that keep a room playable.
 
+use crate::protocol::Snake;
+
 /// The smallest grid side [`SnakeRules::validate`] accepts, in cells.
 pub const MIN_SIDE: u8 = 10;
 
@@ -45,6 +47,14 @@ impl Default for SnakeRules {
             capacity: 10,
             max_queued_turns: 2,
         }
+    }
+}
+
+impl Snake {
+    /// A game with `rules`, once they pass [`SnakeRules::validate`].
+    pub fn new(rules: SnakeRules) -> Result<Snake, String> {
+        rules.validate()?;
+        Ok(Snake { rules })
     }
 }
 

@@ -1,11 +1,17 @@
-//! Where new things go: a spot for a (re)spawning snake and free cells for food. Both try a
-//! bounded number of random cells, then scan the board once from a random offset, so a
-//! crowded board never loops forever and a free cell is found whenever one exists.
+//! Where new things go: a joining player's snake, a spot for a (re)spawning snake and free
+//! cells for food. Both searches try a bounded number of random cells, then scan the board
+//! once from a random offset, so a crowded board never loops forever and a free cell is
+//! found whenever one exists.
 
 use std::collections::VecDeque;
 
+use bevy_ecs::prelude::{Mut, World};
+use tickwire::PlayerId;
+
 use crate::board::Board;
+use crate::components::{Body, Food, Heading, Life, Player, Rng, Roster, Rules, Score, Turns};
 use crate::protocol::{Cell, Dir};
+use crate::rules::SnakeRules;
 use tickwire_game::SplitMix64;
 
 /// Random head cells tried for a roomy spawn spot before settling for any spot that fits.
@@ -25,6 +31,51 @@ pub(crate) struct Spot {
     pub(crate) body: VecDeque<Cell>,
     /// Points away from the body, toward the longest free run.
     pub(crate) heading: Dir,
+}
+
+/// Seats a joining player's snake, placed at once if a spot is free, otherwise waiting (dead,
+/// with no countdown) for `respawn_snakes` to place it at the next tick that has one. A
+/// player already in the room is left as is.
+pub(crate) fn add_snake(world: &mut World, player: PlayerId, name: &str) {
+    if world
+        .get_resource::<Roster>()
+        .is_none_or(|roster| roster.contains(player))
+    {
+        return;
+    }
+    let mut snakes = world.query::<(&Life, &Body)>();
+    let spot = world.try_resource_scope(|world, mut rng: Mut<Rng>| {
+        let rules = &world.get_resource::<Rules>()?.0;
+        let food = world.get_resource::<Food>().map_or(&[][..], |f| &f.0);
+        let bodies = snakes.iter(world).map(|(life, body)| (*life, &body.0));
+        let (board, heads) = spawn_board(rules, food, bodies);
+        find_spawn(&board, &heads, rules.start_len, &mut rng.0)
+    });
+    let (life, body, heading) = match spot.flatten() {
+        Some(spot) => (Life::Alive, spot.body, spot.heading),
+        None => (Life::Dead { respawn_in: 0 }, VecDeque::new(), Dir::Up),
+    };
+    let name = name.to_owned();
+    let snake = (Player { name }, life, Body(body), Heading(heading));
+    Roster::seat(world, player, (snake, Turns::default(), Score::default()));
+}
+
+/// Everything a new snake or new food must avoid (bodies and food), and the live heads.
+pub(crate) fn spawn_board<'a>(
+    rules: &SnakeRules,
+    food: &[Cell],
+    snakes: impl Iterator<Item = (Life, &'a VecDeque<Cell>)>,
+) -> (Board, Vec<Cell>) {
+    let mut board = Board::new(rules.width, rules.height);
+    let mut heads = Vec::new();
+    for (life, body) in snakes {
+        if life.is_on_board() {
+            body.iter().for_each(|&cell| board.add(cell));
+            heads.extend(body.front().copied());
+        }
+    }
+    food.iter().for_each(|&cell| board.add(cell));
+    (board, heads)
 }
 
 /// Finds a straight run of `len` cells that are free on `board` (nonzero means taken) for a

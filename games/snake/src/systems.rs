@@ -1,16 +1,82 @@
-//! The rules of snake as small systems, one step of a tick each. [`crate::Snake`] chains them
-//! in the order documented there; each system relies on the ones before it having run.
+//! The rules of snake as small systems, one step of a tick each, chained by [`build_room`]
+//! in the order documented there (each relies on the ones before it having run), and what
+//! a player's turn and a new round do to the room.
 
-use bevy_ecs::prelude::{Query, Res, ResMut};
+use bevy_ecs::prelude::{IntoScheduleConfigs, Query, Res, ResMut, Schedule, World};
+use tickwire::PlayerId;
 
 use crate::board::Board;
-use std::collections::VecDeque;
-
 use crate::components::{Body, Food, Heading, Life, Rng, Roster, Rules, Score, Tick, Turns};
-use crate::protocol::Cell;
+use crate::protocol::{Cell, Dir};
 use crate::rules::SnakeRules;
-use crate::spawn::{Spot, find_free_cell, find_spawn};
+use crate::spawn::{find_free_cell, find_spawn, spawn_board};
 use tickwire_game::SplitMix64;
+
+/// A new room playing by `rules`, its randomness seeded by `seed`: the resources the systems
+/// share, and the schedule of one tick.
+pub(crate) fn build_room(
+    world: &mut World,
+    schedule: &mut Schedule,
+    rules: &SnakeRules,
+    seed: u64,
+) {
+    world.insert_resource(Rules(rules.clone()));
+    world.insert_resource(Rng(SplitMix64::new(seed)));
+    world.insert_resource(Food::default());
+    world.insert_resource(Tick::default());
+    world.insert_resource(Roster::default());
+    // One tick, in this order. Each step sees the results of the ones before it.
+    schedule.add_systems(
+        (
+            // The tick this run produces.
+            advance_tick,
+            // Before anything dies, so a snake killed this tick waits all of respawn_ticks.
+            count_down_respawns,
+            // At most one queued turn per live snake, never a reversal.
+            apply_turns,
+            // Every head advances; eaters keep their tail, the others drop it.
+            move_snakes,
+            // After all moves, all at once: walls, bodies, head-on, swaps.
+            detect_collisions,
+            // The crashed lose their bodies and start waiting.
+            bury_crashed,
+            // The done-waiting enter at free spots, in player id order.
+            respawn_snakes,
+            // Last, so food never lands on a body placed this tick.
+            replenish_food,
+        )
+            .chain(),
+    );
+}
+
+/// Queues `player`'s turn to `dir` for [`apply_turns`] (see [`Turns::push`]) if its snake is
+/// alive; the turns of dead or unknown players are dropped.
+pub(crate) fn queue_turn(world: &mut World, player: PlayerId, dir: Dir) {
+    let Some(max) = world.get_resource::<Rules>().map(|r| r.0.max_queued_turns) else {
+        return;
+    };
+    let Some(entity) = Roster::entity_of(world, player) else {
+        return;
+    };
+    let mut snake = world.query::<(&Life, &Heading, &mut Turns)>();
+    if let Ok((life, heading, mut turns)) = snake.get_mut(world, entity)
+        && *life == Life::Alive
+    {
+        turns.push(dir, heading.0, max);
+    }
+}
+
+/// A new round: every snake leaves the board with its score reset, and re-enters at a fresh
+/// spot on the round's first tick ([`respawn_snakes`]).
+pub(crate) fn start_round(world: &mut World) {
+    let mut snakes = world.query::<(&mut Life, &mut Body, &mut Turns, &mut Score)>();
+    for (mut life, mut body, mut turns, mut score) in snakes.iter_mut(world) {
+        *life = Life::Dead { respawn_in: 0 };
+        body.0.clear();
+        turns.0.clear();
+        score.0 = 0;
+    }
+}
 
 /// Counts the tick this schedule run produces.
 pub(crate) fn advance_tick(mut tick: ResMut<Tick>) {
@@ -38,7 +104,7 @@ pub(crate) fn apply_turns(mut snakes: Query<(&Life, &mut Heading, &mut Turns)>) 
             continue;
         }
         while let Some(dir) = turns.0.pop_front() {
-            if dir != heading.0 && dir != heading.0.opposite() {
+            if dir.turns_from(heading.0) {
                 heading.0 = dir;
                 break;
             }
@@ -91,7 +157,7 @@ pub(crate) fn move_snakes(
 pub(crate) fn detect_collisions(rules: Res<Rules>, mut snakes: Query<(&mut Life, &Body)>) {
     let mut bodies = Board::new(rules.0.width, rules.0.height);
     for (life, body) in &snakes {
-        if is_on_board(*life) {
+        if life.is_on_board() {
             body.0.iter().for_each(|&cell| bodies.add(cell));
         }
     }
@@ -185,39 +251,4 @@ pub(crate) fn replenish_food(
         board.add(cell);
         food.0.push(cell);
     }
-}
-
-/// Places a joining player's snake at once if a spot is free; otherwise it waits for
-/// [`respawn_snakes`] on the next tick.
-pub(crate) fn place_new_snake<'a>(
-    rules: &SnakeRules,
-    food: &[Cell],
-    snakes: impl Iterator<Item = (Life, &'a VecDeque<Cell>)>,
-    rng: &mut SplitMix64,
-) -> Option<Spot> {
-    let (board, heads) = spawn_board(rules, food, snakes);
-    find_spawn(&board, &heads, rules.start_len, rng)
-}
-
-/// Whether a snake in this state has a body on the board.
-fn is_on_board(life: Life) -> bool {
-    matches!(life, Life::Alive | Life::Crashed)
-}
-
-/// Everything a new snake or new food must avoid (bodies and food), and the live heads.
-fn spawn_board<'a>(
-    rules: &SnakeRules,
-    food: &[Cell],
-    snakes: impl Iterator<Item = (Life, &'a VecDeque<Cell>)>,
-) -> (Board, Vec<Cell>) {
-    let mut board = Board::new(rules.width, rules.height);
-    let mut heads = Vec::new();
-    for (life, body) in snakes {
-        if is_on_board(life) {
-            body.iter().for_each(|&cell| board.add(cell));
-            heads.extend(body.front().copied());
-        }
-    }
-    food.iter().for_each(|&cell| board.add(cell));
-    (board, heads)
 }

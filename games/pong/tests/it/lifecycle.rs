@@ -10,7 +10,11 @@ use crate::{ball, endless, p, room};
 #[test]
 fn the_game_names_itself_and_its_room_settings() {
     let game = Pong::default();
-    assert_eq!((Pong::NAME, Pong::VERSION), ("pong", 1));
+    assert_eq!(
+        (Pong::NAME, Pong::VERSION),
+        ("pong", 2),
+        "2: derived deltas"
+    );
     let settings = game.settings();
     assert_eq!((settings.tick_rate, settings.capacity), (30, 2));
     assert_eq!(PongRules::default().validate(), Ok(()));

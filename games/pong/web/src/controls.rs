@@ -1,8 +1,10 @@
 //! Holding the paddle: the arrow keys or W/S held down, or a finger above or below the own
 //! paddle, become the [`Motion`] the player holds, and this decides when that is worth
-//! sending. Nothing here needs a browser, so it is tested natively.
+//! sending. The decisions need no browser, so they are tested natively; [`sync`] carries
+//! them out on the page's session.
 
-use pong::Motion;
+use pong::{Motion, Pong, PongInput};
+use tickwire_web::runtime::Session;
 
 /// A key pong uses. Either key of a direction moves the paddle that way while it is down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +121,28 @@ pub fn touch_motion(finger_y: f64, paddle_y: f64, paddle_height: u16) -> Motion 
 /// state says the paddle holds (`server`), else still, as a newly seated paddle is.
 pub fn expected(pending: Option<Motion>, server: Option<Motion>) -> Motion {
     pending.or(server).unwrap_or_default()
+}
+
+/// The motion the server applies to the own paddle once everything sent has arrived, as
+/// [`expected`] says from `session`'s newest unacknowledged input (the session forgets
+/// those of an old connection) and what the newest state says the paddle holds.
+pub fn expected_in(session: &Session<Pong>) -> Motion {
+    let server = session.me().and_then(|me| {
+        let (_, state) = session.timeline().latest()?;
+        Some(state.paddle(me)?.motion)
+    });
+    expected(session.pending_input().map(|input| input.motion), server)
+}
+
+/// Sends `held` if the server does not already expect it and the world moves (see
+/// [`to_send`]); only a seated player sends.
+pub fn sync(held: Motion, session: &mut Session<Pong>) {
+    if session.me().is_none() {
+        return;
+    }
+    if let Some(motion) = to_send(held, expected_in(session), session.world_moves()) {
+        session.send_input(PongInput { motion });
+    }
 }
 
 /// The motion to send now, if any: what is `held`, when the server does not already expect

@@ -29,16 +29,16 @@ pub mod interpolate;
 pub mod predict;
 pub mod render;
 
-use pong::{Motion, Pong, PongInput, PongState, Side};
+use pong::{Motion, Pong, PongState, Side};
 use tickwire::PlayerId;
-use tickwire_web::{Frontend, PlayerRow, Touch, runtime::Session, smooth::Smoother};
+use tickwire_web::{Frontend, PlayerRow, Touch, runtime::Session};
 use wasm_bindgen::{JsValue, prelude::wasm_bindgen};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::{
-    controls::{Controls, expected, key_of, to_send, touch_motion},
-    predict::{MAX_SMOOTHED_UNITS, predict_y},
-    render::{Letterbox, Own},
+    controls::{Controls, key_of, sync, touch_motion},
+    predict::OwnPaddle,
+    render::Letterbox,
 };
 
 /// Entry point: called by the generated JS once the module is loaded.
@@ -48,15 +48,12 @@ pub fn start() -> Result<(), JsValue> {
 }
 
 /// Pong's part of the browser client.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct PongFrontend {
     /// What the keys and the finger hold.
     controls: Controls,
-    /// Blends away mispredictions of the own paddle.
-    smoother: Smoother,
-    /// The own paddle's centre as last drawn, and the server tick its prediction started
-    /// from.
-    shown: Option<(u64, f64)>,
+    /// The own paddle as drawn, predicted.
+    own: OwnPaddle,
     /// The board, kept from the first frame, to map touches to court units.
     canvas: Option<HtmlCanvasElement>,
     /// Where a finger rests on the board (page point), so the paddle stops when it
@@ -64,84 +61,16 @@ pub struct PongFrontend {
     finger: Option<(f64, f64)>,
 }
 
-impl Default for PongFrontend {
-    fn default() -> Self {
-        PongFrontend {
-            controls: Controls::default(),
-            smoother: Smoother::new(MAX_SMOOTHED_UNITS),
-            shown: None,
-            canvas: None,
-            finger: None,
-        }
-    }
-}
-
 impl PongFrontend {
-    /// The motion the server will apply to the own paddle once what was sent arrives:
-    /// the session's newest unacknowledged input (the session forgets those of an old
-    /// connection), else what the newest state says.
-    fn expected(session: &Session<Pong>, server: Option<Motion>) -> Motion {
-        expected(session.pending_input().map(|input| input.motion), server)
-    }
-
-    /// Sends what the controls hold if the server does not already expect it and the
-    /// world moves.
-    fn sync(&mut self, session: &mut Session<Pong>) {
-        let Some(me) = session.me() else { return };
-        let server = session
-            .timeline()
-            .latest()
-            .and_then(|(_, state)| state.paddle(me))
-            .map(|paddle| paddle.motion);
-        let expected = Self::expected(session, server);
-        if let Some(motion) = to_send(self.controls.held(), expected, session.world_moves()) {
-            session.send_input(PongInput { motion });
-        }
-    }
-
-    /// What a finger at page point (`x`, `y`) asks of the own paddle, if seated.
+    /// What a finger at page point (`x`, `y`) asks of the own paddle as drawn, if seated.
     fn finger(&self, x: f64, y: f64, session: &Session<Pong>) -> Option<Motion> {
-        let me = session.me()?;
         let (_, state) = session.timeline().latest()?;
-        let paddle = state.paddle(me)?;
+        let paddle = state.paddle(session.me()?)?;
         let rect = self.canvas.as_ref()?.get_bounding_client_rect();
         let view = Letterbox::fit(rect.width(), rect.height(), &state.court);
         let (_, court_y) = view.to_court((x - rect.left(), y - rect.top()));
-        let paddle_y = self.shown.map_or(f64::from(paddle.y), |(_, y)| y);
+        let paddle_y = self.own.shown_y().unwrap_or(f64::from(paddle.y));
         Some(touch_motion(court_y, paddle_y, state.court.paddle_height))
-    }
-
-    /// The own paddle at the present: the newest server state moved on by the time since
-    /// it arrived, in the motion the server will apply (none while the world is frozen),
-    /// with mispredictions blended away.
-    fn predict_own<'s>(&mut self, session: &'s Session<Pong>, now: f64) -> Option<Own<'s>> {
-        let Some(me) = session.me() else {
-            self.shown = None;
-            return None;
-        };
-        let timeline = session.timeline();
-        let Some((tick, state, paddle)) = timeline
-            .latest()
-            .and_then(|(tick, state)| Some((tick, state, state.paddle(me)?)))
-        else {
-            self.shown = None;
-            return None;
-        };
-        let motion = if session.world_moves() {
-            Self::expected(session, Some(paddle.motion))
-        } else {
-            Motion::Stop
-        };
-        let ticks = (now - timeline.latest_at()) / timeline.period_ms();
-        let predicted = (0.0, predict_y(&state.court, paddle.y, motion, ticks));
-        if let Some((shown_tick, shown)) = self.shown
-            && shown_tick != tick
-        {
-            self.smoother.correct((0.0, shown), predicted, now);
-        }
-        let y = self.smoother.apply(predicted, now).1;
-        self.shown = Some((tick, y));
-        Some(Own { paddle, y })
     }
 }
 
@@ -176,7 +105,7 @@ impl Frontend for PongFrontend {
             return false;
         };
         self.controls.press(key);
-        self.sync(session);
+        sync(self.controls.held(), session);
         true
     }
 
@@ -185,7 +114,7 @@ impl Frontend for PongFrontend {
             return false;
         };
         self.controls.release(key);
-        self.sync(session);
+        sync(self.controls.held(), session);
         true
     }
 
@@ -196,7 +125,7 @@ impl Frontend for PongFrontend {
         };
         let motion = self.finger.and_then(|(x, y)| self.finger(x, y, session));
         self.controls.touch(motion);
-        self.sync(session);
+        sync(self.controls.held(), session);
     }
 
     /// Every frame: a resting finger is measured against the paddle again, and what is
@@ -207,7 +136,7 @@ impl Frontend for PongFrontend {
             let motion = self.finger(x, y, session);
             self.controls.touch(motion);
         }
-        self.sync(session);
+        sync(self.controls.held(), session);
     }
 
     fn draw(
@@ -220,7 +149,7 @@ impl Frontend for PongFrontend {
         if self.canvas.is_none() {
             self.canvas = Some(canvas.clone());
         }
-        let own = self.predict_own(session, now);
+        let own = self.own.predict(session, now);
         if let Some(frame) = session.timeline().frame(now) {
             render::paint(canvas, ctx, &render::scene(&frame, own));
         }
@@ -239,33 +168,8 @@ impl Frontend for PongFrontend {
             .collect()
     }
 
-    /// Alone: practice. A round won: who won it. Between a point and the next serve: how
-    /// long until it (tenths of a second, from whole ticks).
     fn banner(&self, state: &PongState, me: PlayerId, tick_rate: u16) -> String {
-        if state.paddle(me).is_none() {
-            return String::new();
-        }
-        if state.paddles.len() == 1 {
-            return "Practice: waiting for an opponent".into();
-        }
-        let target = u32::from(state.court.points_to_win);
-        if let Some(winner) = state
-            .paddles
-            .iter()
-            .find(|p| target > 0 && p.score >= target)
-        {
-            return format!("{} wins the round!", winner.name);
-        }
-        if state.serve_in > 0 {
-            let tenths = (u32::from(state.serve_in) * 10).div_ceil(u32::from(tick_rate.max(1)));
-            let point = if state.paddles.iter().any(|p| p.score > 0) {
-                "Point! "
-            } else {
-                ""
-            };
-            return format!("{point}Serve in {}.{} s", tenths / 10, tenths % 10);
-        }
-        String::new()
+        render::banner(state, me, tick_rate)
     }
 
     /// `,"paddles":N,"side":…,"y":…,"motion":…,"held":…,"ball":[x,y]`:
@@ -390,9 +294,10 @@ mod tests {
     fn leaving_forgets_what_was_held_and_shown() {
         let mut front = PongFrontend::default();
         front.controls.press(Key::KeyW);
-        front.shown = Some((7, 300.0));
+        front.own.smoother.show(7, (0.0, 300.0), 0.0);
+        assert_eq!(front.own.shown_y(), Some(300.0));
         front.left();
         assert_eq!(front.controls.held(), Motion::Stop);
-        assert_eq!(front.shown, None);
+        assert_eq!(front.own.shown_y(), None);
     }
 }

@@ -4,7 +4,10 @@
 //! next frame. When a new state disagrees (the input landed a tick or two later than the
 //! prediction assumed), `tickwire_web::smooth::Smoother` blends the jump away.
 
-use pong::{Court, Motion};
+use pong::{Court, Motion, Pong};
+use tickwire_web::{runtime::Session, smooth::Smoother};
+
+use crate::{controls::expected_in, render::Own};
 
 /// The furthest ahead of the newest server state the own paddle is predicted, in ticks.
 /// A late state leaves the paddle waiting there rather than running on past a change the
@@ -14,6 +17,51 @@ pub const MAX_LEAD_TICKS: f64 = 2.0;
 /// Corrections longer than this, in court units, are applied at once instead of blended:
 /// the paddle was put back to the centre for a new round.
 pub const MAX_SMOOTHED_UNITS: f64 = 200.0;
+
+/// The player's own paddle as drawn: predicted at the present, its mispredictions blended
+/// away.
+#[derive(Debug, Clone)]
+pub struct OwnPaddle {
+    pub(crate) smoother: Smoother,
+}
+
+impl Default for OwnPaddle {
+    fn default() -> Self {
+        OwnPaddle {
+            smoother: Smoother::new(MAX_SMOOTHED_UNITS),
+        }
+    }
+}
+
+impl OwnPaddle {
+    /// The own paddle at page time `now`: the newest server state moved on by the time
+    /// since it arrived, in the motion the server will apply (none while the world is
+    /// frozen), with mispredictions blended away. `None` while not seated.
+    pub fn predict<'s>(&mut self, session: &'s Session<Pong>, now: f64) -> Option<Own<'s>> {
+        let timeline = session.timeline();
+        let Some((tick, state, paddle)) = timeline.latest().and_then(|(tick, state)| {
+            let paddle = state.paddle(session.me()?)?;
+            Some((tick, state, paddle))
+        }) else {
+            self.smoother.forget();
+            return None;
+        };
+        let motion = if session.world_moves() {
+            expected_in(session)
+        } else {
+            Motion::Stop
+        };
+        let ticks = (now - timeline.latest_at()) / timeline.period_ms();
+        let predicted = (0.0, predict_y(&state.court, paddle.y, motion, ticks));
+        let y = self.smoother.show(tick, predicted, now).1;
+        Some(Own { paddle, y })
+    }
+
+    /// The centre the own paddle was last drawn at, if it was and is still seated.
+    pub fn shown_y(&self) -> Option<f64> {
+        self.smoother.shown().map(|(_, y)| y)
+    }
+}
 
 /// The own paddle's centre `ticks` after a server state that has it at `server_y`, moving
 /// `motion` at the court's paddle speed and stopping at the walls as the server does.

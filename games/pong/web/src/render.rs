@@ -118,6 +118,36 @@ pub struct Own<'a> {
     pub y: f64,
 }
 
+/// What the banner over the court says to `me`, if seated. Alone: practice. A round won: who
+/// won it. Between a point and the next serve: how long until it (tenths of a second, from
+/// whole ticks at `tick_rate` a second).
+pub fn banner(state: &PongState, me: PlayerId, tick_rate: u16) -> String {
+    if state.paddle(me).is_none() {
+        return String::new();
+    }
+    if state.paddles.len() == 1 {
+        return "Practice: waiting for an opponent".into();
+    }
+    let target = u32::from(state.court.points_to_win);
+    if let Some(winner) = state
+        .paddles
+        .iter()
+        .find(|p| target > 0 && p.score >= target)
+    {
+        return format!("{} wins the round!", winner.name);
+    }
+    if state.serve_in > 0 {
+        let tenths = (u32::from(state.serve_in) * 10).div_ceil(u32::from(tick_rate.max(1)));
+        let point = if state.paddles.iter().any(|p| p.score > 0) {
+            "Point! "
+        } else {
+            ""
+        };
+        return format!("{point}Serve in {}.{} s", tenths / 10, tenths % 10);
+    }
+    String::new()
+}
+
 /// What to draw for `frame`: the ball and other paddles interpolated between its two
 /// snapshots, the own paddle (if seated) where `own` predicts it.
 pub fn scene<'a>(frame: &Frame<'a, PongState>, own: Option<Own<'a>>) -> Scene<'a> {

@@ -1,6 +1,8 @@
-//! Turning the snake: arrow keys and WASD on a keyboard, swipes on a touch screen.
+//! Turning the snake: arrow keys and WASD on a keyboard, swipes on a touch screen, and
+//! whether a turn is worth sending.
 
-use snake::Dir;
+use snake::{Dir, Snake, SnakeInput};
+use tickwire_web::{Touch, runtime::Session};
 
 /// How far a finger must travel, in CSS pixels, before a swipe counts.
 pub const SWIPE_MIN_PX: f64 = 24.0;
@@ -14,6 +16,23 @@ pub fn key_dir(code: &str, key: &str) -> Option<Dir> {
         ("ArrowLeft" | "KeyA", _) | (_, "ArrowLeft") => Some(Dir::Left),
         ("ArrowRight" | "KeyD", _) | (_, "ArrowRight") => Some(Dir::Right),
         _ => None,
+    }
+}
+
+/// Sends a turn to `dir` unless the world is frozen (a countdown or the results: the server
+/// would drop it) or it repeats the heading the snake will have: the turn the server has
+/// not applied yet, else the live snake's heading in the newest state.
+pub fn turn(dir: Dir, session: &mut Session<Snake>) {
+    let Some(me) = session.me() else { return };
+    if !session.world_moves() {
+        return;
+    }
+    let heading = session.pending_input().map(|input| input.dir).or_else(|| {
+        let (_, state) = session.timeline().latest()?;
+        state.snake(me).filter(|s| s.alive).map(|s| s.dir)
+    });
+    if heading != Some(dir) {
+        session.send_input(SnakeInput { dir });
     }
 }
 
@@ -51,6 +70,16 @@ impl Swipe {
     /// The finger lifted.
     pub fn end(&mut self) {
         self.anchor = None;
+    }
+
+    /// Follows the page's `touch` event; returns a direction as [`Swipe::moved`] does.
+    pub fn touch(&mut self, touch: Touch) -> Option<Dir> {
+        match touch {
+            Touch::Start { x, y } => self.start(x, y),
+            Touch::Move { x, y } => return self.moved(x, y),
+            Touch::End => self.end(),
+        }
+        None
     }
 }
 
@@ -93,5 +122,14 @@ mod tests {
         assert_eq!(swipe.moved(146.0, 151.0), None);
         swipe.end();
         assert_eq!(swipe.moved(0.0, 0.0), None, "no finger, no swipe");
+    }
+
+    #[test]
+    fn the_pages_touch_events_drive_the_swipe() {
+        let mut swipe = Swipe::default();
+        assert_eq!(swipe.touch(Touch::Start { x: 0.0, y: 0.0 }), None);
+        assert_eq!(swipe.touch(Touch::Move { x: 0.0, y: -30.0 }), Some(Dir::Up));
+        assert_eq!(swipe.touch(Touch::End), None);
+        assert_eq!(swipe.touch(Touch::Move { x: 50.0, y: 0.0 }), None, "lifted");
     }
 }

@@ -11,20 +11,15 @@ pub mod controls;
 pub mod predict;
 pub mod render;
 
-use snake::{Dir, Snake, SnakeInput, SnakeState};
+use snake::{Dir, Snake, SnakeState};
 use tickwire::PlayerId;
-use tickwire_web::{
-    Frontend, PlayerRow, Touch,
-    runtime::Session,
-    smooth::{Point, Smoother},
-};
+use tickwire_web::{Frontend, PlayerRow, Touch, runtime::Session};
 use wasm_bindgen::{JsValue, prelude::wasm_bindgen};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::{
-    controls::{Swipe, key_dir},
-    predict::{MAX_SMOOTHED_CELLS, next_heading, own_path},
-    render::Own,
+    controls::{Swipe, key_dir, turn},
+    predict::OwnSnake,
 };
 
 /// Entry point: called by the generated JS once the module is loaded.
@@ -34,76 +29,16 @@ pub fn start() -> Result<(), JsValue> {
 }
 
 /// Snake's part of the browser client.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct SnakeFrontend {
     swipe: Swipe,
-    /// Blends away mispredictions of the own snake.
-    smoother: Smoother,
-    /// The own snake's head as last drawn, and the server tick its prediction started from.
-    shown_head: Option<(u64, Point)>,
-    /// The heading the own snake was last drawn with.
-    shown_dir: Option<Dir>,
+    /// The own snake as drawn, predicted.
+    own: OwnSnake,
 }
 
-impl Default for SnakeFrontend {
-    fn default() -> Self {
-        SnakeFrontend {
-            swipe: Swipe::default(),
-            smoother: Smoother::new(MAX_SMOOTHED_CELLS),
-            shown_head: None,
-            shown_dir: None,
-        }
-    }
-}
-
-impl SnakeFrontend {
-    /// Sends a turn unless it repeats the heading the snake already has or will have.
-    fn turn(&mut self, dir: Dir, session: &mut Session<Snake>) {
-        let Some(me) = session.me() else { return };
-        if !session.world_moves() {
-            return; // Frozen for a countdown or the results: the server would drop the turn.
-        }
-        // The turn the server has not applied yet, else the snake's heading.
-        let heading = session.pending_input().map(|input| input.dir).or_else(|| {
-            let (_, state) = session.timeline().latest()?;
-            state.snake(me).filter(|s| s.alive).map(|s| s.dir)
-        });
-        if heading != Some(dir) {
-            session.send_input(SnakeInput { dir });
-        }
-    }
-
-    /// The own snake at the present: the newest server state moved on by the time since it
-    /// arrived, in the heading the player chose, with mispredictions blended away.
-    fn predict_own(
-        &mut self,
-        session: &Session<Snake>,
-        now: f64,
-    ) -> Option<(PlayerId, Option<Vec<Point>>, String)> {
-        self.shown_dir = None;
-        let me = session.me()?;
-        let timeline = session.timeline();
-        let (tick, state) = timeline.latest()?;
-        let view = state.snake(me)?;
-        if !view.alive {
-            self.shown_head = None;
-            return Some((me, None, view.name.clone()));
-        }
-        let pending = session.pending_input().map(|input| input.dir);
-        let progress = (now - timeline.latest_at()) / timeline.period_ms();
-        let heading = next_heading(view.dir, pending);
-        self.shown_dir = Some(heading);
-        let mut path = own_path(view, heading, progress, state.width, state.height);
-        let head = path.first_mut()?;
-        if let Some((shown_tick, shown)) = self.shown_head
-            && shown_tick != tick
-        {
-            self.smoother.correct(shown, *head, now);
-        }
-        *head = self.smoother.apply(*head, now);
-        self.shown_head = Some((tick, *head));
-        Some((me, Some(path), view.name.clone()))
-    }
+/// A heading as `data-state` names it: `"Up"` and so on, or `null`.
+fn dir_json(dir: Option<Dir>) -> String {
+    dir.map_or("null".to_owned(), |d| format!("\"{d:?}\""))
 }
 
 impl Frontend for SnakeFrontend {
@@ -115,19 +50,13 @@ impl Frontend for SnakeFrontend {
         let Some(dir) = key_dir(code, key) else {
             return false;
         };
-        self.turn(dir, session);
+        turn(dir, session);
         true
     }
 
     fn touch(&mut self, touch: Touch, session: &mut Session<Snake>) {
-        match touch {
-            Touch::Start { x, y } => self.swipe.start(x, y),
-            Touch::Move { x, y } => {
-                if let Some(dir) = self.swipe.moved(x, y) {
-                    self.turn(dir, session);
-                }
-            }
-            Touch::End => self.swipe.end(),
+        if let Some(dir) = self.swipe.touch(touch) {
+            turn(dir, session);
         }
     }
 
@@ -138,13 +67,8 @@ impl Frontend for SnakeFrontend {
         session: &Session<Snake>,
         now: f64,
     ) {
-        let own = self.predict_own(session, now);
+        let own = self.own.predict(session, now);
         if let Some(frame) = session.timeline().frame(now) {
-            let own = own.as_ref().map(|(player, path, name)| Own {
-                player: *player,
-                path: path.as_deref(),
-                name,
-            });
             render::draw(canvas, ctx, &frame, own);
         }
     }
@@ -163,14 +87,7 @@ impl Frontend for SnakeFrontend {
     }
 
     fn banner(&self, state: &SnakeState, me: PlayerId, tick_rate: u16) -> String {
-        match state.snake(me) {
-            Some(s) if !s.alive && s.respawn_in > 0 => format!(
-                "You crashed! Back in {:.1} s",
-                f64::from(s.respawn_in) / f64::from(tick_rate.max(1))
-            ),
-            Some(s) if !s.alive => "Waiting for a free spot…".into(),
-            _ => String::new(),
-        }
+        render::banner(state.snake(me), tick_rate)
     }
 
     /// `,"snakes":…,"alive":…,"dir":…,"shown":…`: `dir` is the server's heading of the own
@@ -179,17 +96,13 @@ impl Frontend for SnakeFrontend {
         let snakes = state.map_or(0, |s| s.snakes.len());
         let mine = state.zip(me).and_then(|(s, me)| s.snake(me));
         let alive = mine.is_some_and(|s| s.alive);
-        let dir = mine.map_or("null".to_owned(), |s| format!("\"{:?}\"", s.dir));
-        let shown = self
-            .shown_dir
-            .filter(|_| state.is_some())
-            .map_or("null".to_owned(), |d| format!("\"{d:?}\""));
+        let dir = dir_json(mine.map(|s| s.dir));
+        let shown = dir_json(self.own.heading.filter(|_| state.is_some()));
         format!(",\"snakes\":{snakes},\"alive\":{alive},\"dir\":{dir},\"shown\":{shown}")
     }
 
     fn left(&mut self) {
-        self.shown_head = None;
-        self.shown_dir = None;
+        self.own.forget();
     }
 }
 
@@ -241,10 +154,8 @@ mod tests {
 
     #[test]
     fn the_state_names_the_own_snakes_heading() {
-        let front = SnakeFrontend {
-            shown_dir: Some(Dir::Up),
-            ..SnakeFrontend::default()
-        };
+        let mut front = SnakeFrontend::default();
+        front.own.heading = Some(Dir::Up);
         let s = state();
         assert_eq!(
             front.state_json(Some(&s), Some(PlayerId(1))),

@@ -4,8 +4,13 @@
 //! (the turn landed a tick later than predicted), the difference is blended away over a
 //! moment instead of snapping.
 
-use snake::{Cell, Dir, SnakeView};
-use tickwire_web::smooth::Point;
+use snake::{Cell, Dir, Snake, SnakeView};
+use tickwire_web::{
+    runtime::Session,
+    smooth::{Point, Smoother},
+};
+
+use crate::render::Own;
 
 /// Corrections larger than this (in cells) are not smoothed: the snake respawned or
 /// something else discontinuous happened, and sliding across the board would be wrong.
@@ -15,11 +20,65 @@ fn centre(cell: Cell) -> Point {
     (f64::from(cell.x) + 0.5, f64::from(cell.y) + 0.5)
 }
 
+/// The player's own snake as drawn: predicted at the present, its head's mispredictions
+/// blended away, and the heading it was drawn with.
+#[derive(Debug, Clone)]
+pub struct OwnSnake {
+    smoother: Smoother,
+    /// The heading the own snake was last drawn with, for the page's `data-state`.
+    pub heading: Option<Dir>,
+}
+
+impl Default for OwnSnake {
+    fn default() -> Self {
+        OwnSnake {
+            smoother: Smoother::new(MAX_SMOOTHED_CELLS),
+            heading: None,
+        }
+    }
+}
+
+impl OwnSnake {
+    /// The own snake at page time `now`: the newest server state moved on by the time since
+    /// it arrived, in the heading the player chose, with mispredictions blended away. `None`
+    /// without one; a dead snake has no path.
+    pub fn predict<'s>(&mut self, session: &'s Session<Snake>, now: f64) -> Option<Own<'s>> {
+        self.heading = None;
+        let me = session.me()?;
+        let timeline = session.timeline();
+        let (tick, state) = timeline.latest()?;
+        let view = state.snake(me)?;
+        let own = |path| Own {
+            player: me,
+            path,
+            name: &view.name,
+        };
+        if !view.alive {
+            self.smoother.forget();
+            return Some(own(None));
+        }
+        let pending = session.pending_input().map(|input| input.dir);
+        let progress = (now - timeline.latest_at()) / timeline.period_ms();
+        let heading = next_heading(view.dir, pending);
+        self.heading = Some(heading);
+        let mut path = own_path(view, heading, progress, state.width, state.height);
+        let head = path.first_mut()?;
+        *head = self.smoother.show(tick, *head, now);
+        Some(own(Some(path)))
+    }
+
+    /// Forgets what was drawn: the page left the room.
+    pub fn forget(&mut self) {
+        self.smoother.forget();
+        self.heading = None;
+    }
+}
+
 /// The heading the snake will take next: the player's pending turn unless the server would
 /// ignore it (a reversal), else its current heading.
 pub fn next_heading(current: Dir, pending: Option<Dir>) -> Dir {
     match pending {
-        Some(dir) if dir != current.opposite() => dir,
+        Some(dir) if dir.turns_from(current) => dir,
         _ => current,
     }
 }

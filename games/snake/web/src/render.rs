@@ -57,7 +57,7 @@ pub struct Own<'a> {
     /// The player.
     pub player: PlayerId,
     /// Its predicted path, head first, or `None` while it is dead.
-    pub path: Option<&'a [Point]>,
+    pub path: Option<Vec<Point>>,
     /// Its name.
     pub name: &'a str,
 }
@@ -130,7 +130,20 @@ pub fn draw(
         ..
     }) = own
     {
-        board.snake(path, OWN, true, name);
+        board.snake(&path, OWN, true, name);
+    }
+}
+
+/// What the banner over the board says to the player whose snake is `own`: when a crashed
+/// snake comes back (`tick_rate` ticks a second), or that it waits for a free spot.
+pub fn banner(own: Option<&SnakeView>, tick_rate: u16) -> String {
+    match own {
+        Some(s) if !s.alive && s.respawn_in > 0 => format!(
+            "You crashed! Back in {:.1} s",
+            f64::from(s.respawn_in) / f64::from(tick_rate.max(1))
+        ),
+        Some(s) if !s.alive => "Waiting for a free spot…".into(),
+        _ => String::new(),
     }
 }
 
