@@ -63,8 +63,23 @@ pub(crate) fn sort_small<T>(items: &mut [T], ordering: impl Fn(&T, &T) -> std::c
 
 /// A stable colour for a player that is not us, as CSS.
 pub fn player_colour(player: tickwire::PlayerId) -> String {
-    let hue = (f64::from(player.0) * 137.508) % 360.0;
-    format!("hsl({hue:.0}, 70%, 62%)")
+    // The golden angle, in thousandths of a degree: integer arithmetic keeps float
+    // formatting (kilobytes of wasm) out of the bundle.
+    let hue = (u64::from(player.0) * 137_508 / 1000) % 360;
+    format!("hsl({hue}, 70%, 62%)")
+}
+
+/// `value` with one decimal, such as `2.5`, for seconds on the page. Written with integers:
+/// Rust's float formatting would cost the bundle kilobytes for a few labels.
+pub fn tenths(value: f64) -> String {
+    let tenths = (value * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    format!("{sign}{}.{}", tenths.abs() / 10, tenths.abs() % 10)
+}
+
+/// `value` rounded to a whole number, for the page (see [`tenths`]).
+pub fn whole(value: f64) -> String {
+    (value.round() as i64).to_string()
 }
 
 /// A random number in 0..1, from the browser.
@@ -74,7 +89,17 @@ pub(crate) fn random() -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::sort_small;
+    use super::{sort_small, tenths, whole};
+
+    #[test]
+    fn numbers_are_written_without_float_formatting() {
+        assert_eq!(tenths(2.5), "2.5");
+        assert_eq!(tenths(0.04), "0.0");
+        assert_eq!(tenths(12.96), "13.0");
+        assert_eq!(tenths(-1.25), "-1.3");
+        assert_eq!(whole(41.6), "42");
+        assert_eq!(whole(0.4), "0");
+    }
 
     #[test]
     fn the_small_sort_orders_and_keeps_equal_items_in_place() {

@@ -391,7 +391,7 @@ impl View<'_> {
         };
         let mut parts = vec![phase.to_owned()];
         if let Some(rtt) = self.rtt_ms {
-            parts.push(format!("ping {rtt:.0} ms"));
+            parts.push(format!("ping {} ms", crate::whole(rtt)));
         }
         if let (Some(tick), Some(players)) = (self.tick, self.players) {
             parts.push(format!("tick {tick}"));
@@ -455,7 +455,10 @@ impl View<'_> {
             Phase::Reconnecting { retry_at, attempt } => {
                 let wait = ((retry_at - self.now) / 1000.0).max(0.0);
                 if wait > 0.05 {
-                    format!("Connection lost. Reconnecting in {wait:.1} s (attempt {attempt})…")
+                    format!(
+                        "Connection lost. Reconnecting in {} s (attempt {attempt})…",
+                        crate::tenths(wait)
+                    )
                 } else {
                     format!("Connection lost. Reconnecting (attempt {attempt})…")
                 }

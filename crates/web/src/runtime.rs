@@ -171,8 +171,8 @@ impl<G: Wire> Session<G> {
                 console_warn(&format!("connection closed: {code} {reason}"));
                 if let Phase::Reconnecting { retry_at, attempt } = self.session.phase() {
                     console_info(&format!(
-                        "reconnecting in {:.1} s (attempt {attempt})",
-                        (retry_at - (self.env.now)()) / 1000.0,
+                        "reconnecting in {} s (attempt {attempt})",
+                        crate::tenths((retry_at - (self.env.now)()) / 1000.0),
                     ));
                 }
             }

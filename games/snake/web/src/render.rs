@@ -139,8 +139,8 @@ pub fn draw(
 pub fn banner(own: Option<&SnakeView>, tick_rate: u16) -> String {
     match own {
         Some(s) if !s.alive && s.respawn_in > 0 => format!(
-            "You crashed! Back in {:.1} s",
-            f64::from(s.respawn_in) / f64::from(tick_rate.max(1))
+            "You crashed! Back in {} s",
+            tickwire_web::tenths(f64::from(s.respawn_in) / f64::from(tick_rate.max(1)))
         ),
         Some(s) if !s.alive => "Waiting for a free spot…".into(),
         _ => String::new(),
