@@ -6,9 +6,16 @@
 //! message size the server accepts is runtime configuration enforced at the socket.
 
 use bincode::config::{Config, standard};
+use std::fmt::Debug;
+
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::protocol::{ClientMsg, ServerMsg};
+
+/// What a type needs to cross the wire and move between threads.
+pub trait Message: Serialize + DeserializeOwned + Clone + Debug + Send + Sync + 'static {}
+
+impl<T> Message for T where T: Serialize + DeserializeOwned + Clone + Debug + Send + Sync + 'static {}
 
 /// The most a client message may make the server allocate while decoding it, in bytes.
 pub const CLIENT_DECODE_LIMIT: usize = 64 * 1024;

@@ -44,7 +44,7 @@ use serde::de::{self, SeqAccess, Visitor};
 use serde::ser::{self, SerializeTuple};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::wire::Message;
+use crate::codec::Message;
 
 /// A delta that does not fit its baseline.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

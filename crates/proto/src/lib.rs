@@ -26,6 +26,7 @@ pub mod wire;
 
 pub use bot::Bot;
 pub use close::CloseReason;
+pub use codec::Message;
 pub use delta::{Reconstructor, TickState};
 pub use diff::{DeltaError, Diff};
 pub use protocol::{
@@ -33,7 +34,7 @@ pub use protocol::{
     ResumeToken, Role, RoomId, ServerMsg, Snapshot, Welcome, valid_room_code,
 };
 pub use session::Session;
-pub use wire::{DeltaOf, Message, Wire};
+pub use wire::{DeltaOf, Wire};
 
 /// `#[derive(Diff)]`: a field-wise delta for a snapshot type, so a game needs no
 /// hand-written diff and apply (see [`diff`]).

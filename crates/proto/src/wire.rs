@@ -2,16 +2,7 @@
 //! types, and (through [`Diff`]) how a snapshot describes its change to a later one. Both
 //! the server and every client are generic over [`Wire`]; nothing here runs a simulation.
 
-use std::fmt::Debug;
-
-use serde::{Serialize, de::DeserializeOwned};
-
-use crate::diff::Diff;
-
-/// What a type needs to cross the wire and move between threads.
-pub trait Message: Serialize + DeserializeOwned + Clone + Debug + Send + Sync + 'static {}
-
-impl<T> Message for T where T: Serialize + DeserializeOwned + Clone + Debug + Send + Sync + 'static {}
+use crate::{codec::Message, diff::Diff};
 
 /// A game's wire contract: everything a client needs to speak to its server.
 ///

@@ -24,6 +24,7 @@ pub mod echo;
 mod http;
 mod limit;
 mod metrics;
+mod result;
 mod session;
 mod sim;
 mod store;
@@ -52,7 +53,7 @@ use tower::ServiceExt as _;
 pub use crate::{
     config::{Config, ConfigError},
     metrics::Metrics,
-    sim::{PlayerResult, RoundResult},
+    result::{PlayerResult, RoundResult},
     store::{MEMORY_ROUNDS, StoreError},
 };
 

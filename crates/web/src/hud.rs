@@ -3,7 +3,10 @@
 
 use tickwire::{MatchPhase, PlayerId};
 
-use crate::{frontend::PlayerRow, lobby::clock, page::escape};
+use crate::{
+    frontend::PlayerRow,
+    text::{clock, escape},
+};
 
 /// Whole seconds in `ticks` at `tick_rate`, rounded up, so a countdown shows 3, 2, 1.
 pub fn seconds(ticks: u32, tick_rate: u16) -> u32 {

@@ -20,10 +20,12 @@ pub mod page;
 pub mod runtime;
 pub mod saved;
 pub mod smooth;
+pub mod text;
 pub mod timeline;
 
 pub use app::run;
 pub use frontend::{Frontend, PlayerRow, SnapshotOf, Touch};
+pub use text::{tenths, whole};
 
 /// The page clock, in ms.
 pub fn now() -> f64 {
@@ -69,19 +71,6 @@ pub fn player_colour(player: tickwire::PlayerId) -> String {
     format!("hsl({hue}, 70%, 62%)")
 }
 
-/// `value` with one decimal, such as `2.5`, for seconds on the page. Written with integers:
-/// Rust's float formatting would cost the bundle kilobytes for a few labels.
-pub fn tenths(value: f64) -> String {
-    let tenths = (value * 10.0).round() as i64;
-    let sign = if tenths < 0 { "-" } else { "" };
-    format!("{sign}{}.{}", tenths.abs() / 10, tenths.abs() % 10)
-}
-
-/// `value` rounded to a whole number, for the page (see [`tenths`]).
-pub fn whole(value: f64) -> String {
-    (value.round() as i64).to_string()
-}
-
 /// A random number in 0..1, from the browser.
 pub(crate) fn random() -> f64 {
     js_sys::Math::random()
@@ -89,17 +78,7 @@ pub(crate) fn random() -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{sort_small, tenths, whole};
-
-    #[test]
-    fn numbers_are_written_without_float_formatting() {
-        assert_eq!(tenths(2.5), "2.5");
-        assert_eq!(tenths(0.04), "0.0");
-        assert_eq!(tenths(12.96), "13.0");
-        assert_eq!(tenths(-1.25), "-1.3");
-        assert_eq!(whole(41.6), "42");
-        assert_eq!(whole(0.4), "0");
-    }
+    use super::sort_small;
 
     #[test]
     fn the_small_sort_orders_and_keeps_equal_items_in_place() {

@@ -11,7 +11,7 @@ use tickwire::api::{self, LeaderboardRow, RoomInfo, RoomPhase};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::page::escape;
+use crate::text::{clock, escape};
 
 /// The public rooms, listed by the server, in the wire codec ([`api::ROOMS_PATH`] with
 /// [`api::BINARY_QUERY`]).
@@ -37,11 +37,6 @@ pub fn read_rooms(bytes: &[u8]) -> Result<Vec<RoomInfo>, String> {
             .then_with(|| a.code.cmp(&b.code))
     });
     Ok(rooms)
-}
-
-/// `m:ss` for a number of seconds.
-pub fn clock(seconds: u32) -> String {
-    format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
 /// What a room is doing, in a few words.

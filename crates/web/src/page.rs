@@ -10,7 +10,7 @@ use web_sys::{
     HtmlInputElement, Window,
 };
 
-use crate::{frontend::PlayerRow, hud, runtime::Phase, saved};
+use crate::{frontend::PlayerRow, hud, runtime::Phase, saved, text::escape};
 
 /// Every element the client touches, looked up once.
 #[derive(Debug)]
@@ -359,23 +359,6 @@ pub struct View<'a> {
     pub notice: Option<&'a str>,
     /// The room's round phase.
     pub match_phase: Option<MatchPhase>,
-}
-
-/// Escapes text for HTML. Names are already restricted by the server; this keeps the page
-/// safe even if they were not.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl View<'_> {

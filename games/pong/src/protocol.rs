@@ -22,6 +22,33 @@ pub struct Pong {
     pub rules: PongRules,
 }
 
+impl Pong {
+    /// A game with `rules`, once they pass [`PongRules::validate`].
+    pub fn new(rules: PongRules) -> Result<Pong, String> {
+        rules.validate()?;
+        Ok(Pong { rules })
+    }
+}
+
+impl PongRules {
+    /// The geometry clients receive in every full snapshot.
+    pub fn court(&self) -> Court {
+        Court {
+            width: self.width,
+            height: self.height,
+            paddle_width: self.paddle_width,
+            paddle_height: self.paddle_height,
+            paddle_inset: self.paddle_inset,
+            paddle_speed: self.paddle_speed,
+            ball_radius: self.ball_radius,
+            speedup: self.speedup,
+            max_speed: self.max_speed,
+            max_slope_pct: self.max_slope_pct,
+            points_to_win: self.points_to_win,
+        }
+    }
+}
+
 impl Wire for Pong {
     const NAME: &'static str = "pong";
     const VERSION: u16 = 2;

@@ -1,8 +1,6 @@
 //! The tunables of a pong room, with their units and the bounds that keep the physics exact
 //! (no tunnelling, at most one bounce off a wall per tick).
 
-use crate::protocol::{Court, Pong};
-
 /// The shortest court side [`PongRules::validate`] accepts, in units.
 pub const MIN_SIDE: u16 = 200;
 
@@ -85,32 +83,7 @@ impl Default for PongRules {
     }
 }
 
-impl Pong {
-    /// A game with `rules`, once they pass [`PongRules::validate`].
-    pub fn new(rules: PongRules) -> Result<Pong, String> {
-        rules.validate()?;
-        Ok(Pong { rules })
-    }
-}
-
 impl PongRules {
-    /// The geometry clients receive in every full snapshot.
-    pub fn court(&self) -> Court {
-        Court {
-            width: self.width,
-            height: self.height,
-            paddle_width: self.paddle_width,
-            paddle_height: self.paddle_height,
-            paddle_inset: self.paddle_inset,
-            paddle_speed: self.paddle_speed,
-            ball_radius: self.ball_radius,
-            speedup: self.speedup,
-            max_speed: self.max_speed,
-            max_slope_pct: self.max_slope_pct,
-            points_to_win: self.points_to_win,
-        }
-    }
-
     /// Whether `score` points win the round: [`PongRules::points_to_win`] or more, when there
     /// is a limit.
     pub fn won(&self, score: u32) -> bool {

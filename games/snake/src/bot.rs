@@ -16,8 +16,8 @@ use std::collections::VecDeque;
 use tickwire::{Bot, PlayerId};
 
 use crate::board::Board;
-use crate::protocol::Snake;
 use crate::protocol::{Cell, Dir, SnakeInput, SnakeState};
+use crate::rules::Snake;
 
 /// The most cells one flood fill counts when measuring the space behind a move, in cells.
 /// Bounds the cost of a choice to a few hundred cell visits per candidate.

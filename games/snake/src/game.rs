@@ -6,7 +6,8 @@ use tickwire::PlayerId;
 use tickwire_game::{Game, RoomSettings};
 
 use crate::components::{Body, Food, Heading, Life, Player, Roster, Rules, Score};
-use crate::protocol::{Snake, SnakeInput, SnakeState, SnakeView};
+use crate::protocol::{SnakeInput, SnakeState, SnakeView};
+use crate::rules::Snake;
 use crate::{spawn, systems};
 
 impl Game for Snake {

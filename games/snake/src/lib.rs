@@ -29,7 +29,7 @@ mod systems;
 pub mod testing;
 
 pub use delta::SnakeDelta;
-pub use protocol::{Cell, Dir, Snake, SnakeInput, SnakeState, SnakeView};
-pub use rules::SnakeRules;
+pub use protocol::{Cell, Dir, SnakeInput, SnakeState, SnakeView};
+pub use rules::{Snake, SnakeRules};
 #[cfg(feature = "sim")]
 pub use tickwire_game::SplitMix64;

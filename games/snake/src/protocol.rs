@@ -8,15 +8,7 @@
 use serde::{Deserialize, Serialize};
 use tickwire::{PlayerId, Wire};
 
-use crate::rules::SnakeRules;
-
-/// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`] (see
-/// [`Snake::new`]).
-#[derive(Debug, Clone, Default)]
-pub struct Snake {
-    /// The rules every room of this game is built with.
-    pub rules: SnakeRules,
-}
+use crate::rules::Snake;
 
 impl Wire for Snake {
     const NAME: &'static str = "snake";

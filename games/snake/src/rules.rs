@@ -1,7 +1,5 @@
 //! The tunables of a snake room, with their units and the bounds that keep a room playable.
 
-use crate::protocol::Snake;
-
 /// The smallest grid side [`SnakeRules::validate`] accepts, in cells.
 pub const MIN_SIDE: u8 = 10;
 
@@ -48,6 +46,14 @@ impl Default for SnakeRules {
             max_queued_turns: 2,
         }
     }
+}
+
+/// Multiplayer snake on a walled grid. Every room plays by [`Snake::rules`] (see
+/// [`Snake::new`]).
+#[derive(Debug, Clone, Default)]
+pub struct Snake {
+    /// The rules every room of this game is built with.
+    pub rules: SnakeRules,
 }
 
 impl Snake {

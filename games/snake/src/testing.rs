@@ -6,8 +6,8 @@ use bevy_ecs::prelude::World;
 use tickwire::PlayerId;
 
 use crate::components::{Body, Food, Heading, Life, Roster, Turns};
-use crate::protocol::Snake;
 use crate::protocol::{Cell, Dir, SnakeInput};
+use crate::rules::Snake;
 use crate::rules::SnakeRules;
 
 /// One room of snake, stepped by hand: the toolkit's [`tickwire_game::testing::Stepper`]

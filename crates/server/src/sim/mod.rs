@@ -29,8 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 use self::room::{Conn, Room, Seat};
 pub(crate) use self::room::{ConnHandle, MatchRules};
-pub use self::room::{PlayerResult, RoundResult};
-use crate::{metrics::Metrics, store::Store};
+use crate::{metrics::Metrics, result::RoundResult, store::Store};
 
 /// A request from a session (or the server) to the simulation.
 #[derive(Debug)]

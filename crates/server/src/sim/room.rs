@@ -20,6 +20,8 @@ use tickwire_game::{Game, RoundPhase};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
+use crate::result::{PlayerResult, RoundResult};
+
 /// How rounds run, in ticks.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MatchRules {
@@ -117,32 +119,6 @@ impl Seat {
         self.away_since = None;
         self.ack = 0;
     }
-}
-
-/// One finished round, as recorded.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RoundResult {
-    /// The room's code.
-    pub room: String,
-    /// When the round started.
-    pub started_at: SystemTime,
-    /// When it ended.
-    pub ended_at: SystemTime,
-    /// How long it ran, in game time.
-    pub duration: Duration,
-    /// Every player seated at the end, best first.
-    pub players: Vec<PlayerResult>,
-    /// The top scorer's name, unless the top score was shared.
-    pub winner: Option<String>,
-}
-
-/// One player's result in a round.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlayerResult {
-    /// The player's name.
-    pub name: String,
-    /// Their score in the round.
-    pub score: i64,
 }
 
 /// What one tick of a room produced.

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use tickwire::api::{LeaderboardRow, RoundRow};
 
 use super::{Results, round_row};
-use crate::sim::RoundResult;
+use crate::result::RoundResult;
 
 /// The most rounds kept in memory; the oldest is forgotten, leaderboard and all, when a
 /// round beyond them ends. A few MiB at ten players a round.

@@ -19,7 +19,7 @@ use tickwire::api::{LeaderboardRow, RoundRow};
 use tokio::sync::oneshot;
 
 pub use self::memory::MEMORY_ROUNDS;
-use crate::sim::RoundResult;
+use crate::result::RoundResult;
 
 /// Requests queued for the store thread. A round result that finds the queue full is
 /// refused and counted rather than waited for, so the tick never blocks on disk.

@@ -5,7 +5,7 @@ use rusqlite::{Connection, params};
 use tickwire::api::{LeaderboardRow, RoundRow};
 
 use super::{Results, duration_ms, millis};
-use crate::sim::RoundResult;
+use crate::result::RoundResult;
 
 /// An open results database.
 pub(super) struct Sqlite {

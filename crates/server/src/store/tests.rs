@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::sim::PlayerResult;
+use crate::result::PlayerResult;
 
 fn round(room: &str, players: &[(&str, i64)], winner: Option<&str>) -> RoundResult {
     round_at(room, 160, players, winner)
