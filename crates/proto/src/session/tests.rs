@@ -596,3 +596,40 @@ fn every_phase_has_its_own_short_name() {
         ]
     );
 }
+
+#[test]
+fn a_spectator_that_drops_comes_back_to_watch_the_same_room() {
+    let mut session = Session::<Adder>::new(SessionConfig::default());
+    session.play("eye", Join::Quick);
+    session.on_open(0.0);
+    session.on_message(&bytes(&ServerMsg::Welcome(welcome(Role::Spectator))), 0.0);
+    commands(&mut session);
+    session.on_close(1006, "", 1.0);
+    session.handle_timeout(1e6);
+    session.on_open(1e6);
+    let [ClientMsg::Hello(hello)] = &sent(&commands(&mut session))[..] else {
+        panic!("a hello");
+    };
+    assert_eq!(hello.join, Join::Watch("Q7XK".into()));
+}
+
+#[test]
+fn clients_dropped_together_spread_their_first_retry_over_the_jitter_window() {
+    let delays: Vec<f64> = (1..=200)
+        .map(|seed| {
+            let mut session = playing(SessionConfig {
+                seed,
+                ..SessionConfig::default()
+            });
+            session.on_close(1006, "", 0.0);
+            session.poll_timeout().unwrap()
+        })
+        .collect();
+    assert!(delays.iter().all(|d| (375.0..=625.0).contains(d)), "{delays:?}");
+    let low = delays.iter().filter(|d| **d < 425.0).count();
+    let high = delays.iter().filter(|d| **d > 575.0).count();
+    // Uniform over 375..625: a fifth in each end band, give or take.
+    assert!((20..=60).contains(&low) && (20..=60).contains(&high), "{low} low, {high} high");
+    let mean = delays.iter().sum::<f64>() / delays.len() as f64;
+    assert!((480.0..=520.0).contains(&mean), "mean {mean}");
+}
