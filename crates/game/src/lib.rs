@@ -14,6 +14,6 @@ mod roster;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use game::{Game, RoomSettings, RoundPhase};
+pub use game::{Game, RoomSettings, RoundPhase, Score, new_room};
 pub use rng::SplitMix64;
 pub use roster::Roster;

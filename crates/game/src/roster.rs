@@ -6,15 +6,17 @@ use std::collections::BTreeMap;
 
 use bevy_ecs::{
     bundle::Bundle,
+    component::{Component, Mutable},
     entity::Entity,
     resource::Resource,
-    world::{EntityRef, World},
+    world::{EntityRef, Mut, World},
 };
 
 use tickwire::PlayerId;
 
-/// A room's players and their entities, as a `bevy_ecs` resource. A game inserts it in
-/// `build_room` and keeps it in step with the entities it spawns and despawns.
+/// A room's players and their entities, as a `bevy_ecs` resource. The runtime puts an empty
+/// one in every room ([`new_room`](crate::new_room)); a game keeps it in step with the
+/// entities it spawns and despawns, through [`Roster::seat`] and [`Roster::despawn`].
 #[derive(Resource, Debug, Clone, Default, PartialEq, Eq)]
 pub struct Roster(BTreeMap<PlayerId, Entity>);
 
@@ -47,6 +49,16 @@ impl Roster {
     /// `player`'s entity in `world`'s roster, if there is one and the player is seated.
     pub fn entity_of(world: &World, player: PlayerId) -> Option<Entity> {
         world.get_resource::<Roster>()?.get(player)
+    }
+
+    /// `player`'s component `C`, to change, if `player` is seated and its entity has one: where
+    /// an input lands.
+    pub fn component_mut<C: Component<Mutability = Mutable>>(
+        world: &mut World,
+        player: PlayerId,
+    ) -> Option<Mut<'_, C>> {
+        let entity = Self::entity_of(world, player)?;
+        world.get_mut::<C>(entity)
     }
 
     /// `read` of every seated player in `world` and its entity, in player-id order, leaving

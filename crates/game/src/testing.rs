@@ -34,9 +34,7 @@ impl<G: Game + std::fmt::Debug> std::fmt::Debug for Stepper<G> {
 impl<G: Game> Stepper<G> {
     /// A room of `game`, its randomness seeded by `seed`.
     pub fn new(game: G, seed: u64) -> Self {
-        let mut world = World::new();
-        let mut schedule = Schedule::default();
-        game.build_room(&mut world, &mut schedule, seed);
+        let (world, schedule) = crate::new_room(&game, seed);
         Stepper {
             game,
             world,

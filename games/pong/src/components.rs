@@ -24,9 +24,8 @@ pub(crate) struct Paddle {
 #[derive(Component, Debug, Clone, Copy, Default)]
 pub(crate) struct Held(pub(crate) Motion);
 
-/// Points won this round.
-#[derive(Component, Debug, Clone, Copy, Default)]
-pub(crate) struct Score(pub(crate) u32);
+/// Points won this round: the toolkit's score, which the runtime reads for the results.
+pub(crate) use tickwire_game::Score;
 
 /// The room's rules, fixed when the room is built.
 #[derive(Resource, Debug, Clone)]

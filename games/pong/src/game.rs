@@ -10,6 +10,8 @@ use crate::protocol::{PaddleView, Pong, PongInput, PongState};
 use crate::rules::CAPACITY;
 use crate::systems::{self, resting};
 
+/// A player who leaves frees their side (the default `remove_player`): the rally goes on and
+/// that end becomes a wall.
 impl Game for Pong {
     /// The rules' tick rate, and [`CAPACITY`]: one player per side.
     fn settings(&self) -> RoomSettings {
@@ -27,23 +29,12 @@ impl Game for Pong {
         systems::seat(world, player, name);
     }
 
-    /// Frees the player's side. The rally goes on: that end becomes a wall.
-    fn remove_player(&self, world: &mut World, player: PlayerId) {
-        Roster::despawn(world, player);
-    }
-
     fn apply_input(&self, world: &mut World, player: PlayerId, input: PongInput) {
         systems::hold(world, player, input.motion);
     }
 
     fn start_round(&self, world: &mut World) {
         systems::start_round(world);
-    }
-
-    fn scores(&self, world: &mut World) -> Vec<(PlayerId, i64)> {
-        Roster::each(world, |id, paddle| {
-            Some((id, i64::from(paddle.get::<Score>()?.0)))
-        })
     }
 
     /// Someone reached [`PongRules::points_to_win`](crate::PongRules::points_to_win).

@@ -23,7 +23,6 @@ pub(crate) fn build_room(world: &mut World, schedule: &mut Schedule, rules: &Pon
     world.insert_resource(Rng(rng));
     world.insert_resource(Ball(resting(rules)));
     world.insert_resource(Tick::default());
-    world.insert_resource(Roster::default());
     // One tick, in this order. Each step sees the results of the ones before it.
     schedule.add_systems(
         (
@@ -61,10 +60,7 @@ pub(crate) fn seat(world: &mut World, player: PlayerId, name: &str) {
 /// `player` now holds `motion`: the latest input before a tick wins. Inputs of players
 /// without a paddle are dropped.
 pub(crate) fn hold(world: &mut World, player: PlayerId, motion: Motion) {
-    let Some(entity) = Roster::entity_of(world, player) else {
-        return;
-    };
-    if let Some(mut held) = world.get_mut::<Held>(entity) {
+    if let Some(mut held) = Roster::component_mut::<Held>(world, player) {
         held.0 = motion;
     }
 }

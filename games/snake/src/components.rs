@@ -44,9 +44,8 @@ impl Turns {
     }
 }
 
-/// Food eaten during the player's time in the room.
-#[derive(Component, Debug, Clone, Copy, Default)]
-pub(crate) struct Score(pub(crate) u32);
+/// Food eaten this round: the toolkit's score, which the runtime reads for the results.
+pub(crate) use tickwire_game::Score;
 
 /// Where the snake is in its life cycle.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]

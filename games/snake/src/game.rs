@@ -26,22 +26,12 @@ impl Game for Snake {
         spawn::add_snake(world, player, name);
     }
 
-    fn remove_player(&self, world: &mut World, player: PlayerId) {
-        Roster::despawn(world, player);
-    }
-
     fn apply_input(&self, world: &mut World, player: PlayerId, input: SnakeInput) {
         systems::queue_turn(world, player, input.dir);
     }
 
     fn start_round(&self, world: &mut World) {
         systems::start_round(world);
-    }
-
-    fn scores(&self, world: &mut World) -> Vec<(PlayerId, i64)> {
-        Roster::each(world, |id, snake| {
-            Some((id, i64::from(snake.get::<Score>()?.0)))
-        })
     }
 
     fn snapshot(&self, world: &mut World) -> SnakeState {

@@ -24,7 +24,6 @@ pub(crate) fn build_room(
     world.insert_resource(Rng(SplitMix64::new(seed)));
     world.insert_resource(Food::default());
     world.insert_resource(Tick::default());
-    world.insert_resource(Roster::default());
     // One tick, in this order. Each step sees the results of the ones before it.
     schedule.add_systems(
         (

@@ -158,9 +158,7 @@ impl<G: Game> Room<G> {
         delta_max_age: u64,
         rules: &MatchRules,
     ) -> Self {
-        let mut world = World::new();
-        let mut schedule = Schedule::default();
-        game.build_room(&mut world, &mut schedule, seed);
+        let (world, schedule) = tickwire_game::new_room(game, seed);
         Room {
             id,
             code,
