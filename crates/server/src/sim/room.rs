@@ -1,12 +1,9 @@
-//! One room: its world and schedule, its seats and spectators, and the round it is in
-//! (waiting → countdown → running → ended → next round), stepped one tick at a time.
+//! One room: its world and schedule, its seats and spectators, and the round it is in,
+//! stepped one tick at a time. What a tick does to the round is `round`'s decision; this
+//! file carries it out on the world and sends every connection its snapshot.
 
 use std::{
     collections::BTreeMap,
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering::Relaxed},
-    },
     time::{Duration, SystemTime},
 };
 
@@ -17,109 +14,12 @@ use tickwire::{
     delta::History,
 };
 use tickwire_game::{Game, RoundPhase};
-use tokio::sync::watch;
-use tokio_util::sync::CancellationToken;
 
+use super::{
+    conn::{Conn, Seat},
+    round::{self, MatchRules, Turn},
+};
 use crate::result::{PlayerResult, RoundResult};
-
-/// How rounds run, in ticks.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct MatchRules {
-    /// Players needed to start a round.
-    pub(crate) min_players: usize,
-    pub(crate) countdown_ticks: u32,
-    pub(crate) round_ticks: u32,
-    pub(crate) results_ticks: u32,
-    /// How long a dropped player's seat is kept for it to resume.
-    pub(crate) grace_ticks: u64,
-    /// Ticks per second, to turn round lengths into durations.
-    pub(crate) tick_rate: u16,
-}
-
-/// The simulation's end of one client connection.
-#[derive(Debug)]
-pub(crate) struct Conn {
-    snapshots: watch::Sender<Bytes>,
-    acked: Arc<AtomicU64>,
-    /// Cancelled when a newer connection takes this seat over.
-    kick: CancellationToken,
-}
-
-/// The session's end of one client connection.
-#[derive(Debug)]
-pub(crate) struct ConnHandle {
-    /// Encoded snapshots; only the latest is kept.
-    pub(crate) snapshots: watch::Receiver<Bytes>,
-    /// Where the session records the newest tick the client acknowledged.
-    pub(crate) acked: Arc<AtomicU64>,
-    /// Cancelled when a newer connection resumed this seat.
-    pub(crate) kick: CancellationToken,
-}
-
-impl Conn {
-    pub(crate) fn new() -> (Conn, ConnHandle) {
-        let (tx, rx) = watch::channel(Bytes::new());
-        let acked = Arc::new(AtomicU64::new(0));
-        let kick = CancellationToken::new();
-        let conn = Conn {
-            snapshots: tx,
-            acked: acked.clone(),
-            kick: kick.clone(),
-        };
-        (
-            conn,
-            ConnHandle {
-                snapshots: rx,
-                acked,
-                kick,
-            },
-        )
-    }
-
-    /// The session dropped its end.
-    fn is_closed(&self) -> bool {
-        self.snapshots.is_closed()
-    }
-
-    /// Tells the session it has been replaced.
-    pub(crate) fn kick(&self) {
-        self.kick.cancel();
-    }
-}
-
-/// A player's place in a room, kept while it is away for the grace period.
-#[derive(Debug)]
-pub(crate) struct Seat {
-    pub(crate) name: String,
-    pub(crate) token: ResumeToken,
-    /// The highest input sequence the simulation consumed from this player.
-    pub(crate) ack: u32,
-    /// The live connection, if any.
-    pub(crate) conn: Option<Conn>,
-    /// The room tick its connection went away at.
-    away_since: Option<u64>,
-}
-
-impl Seat {
-    pub(crate) fn new(name: String, token: ResumeToken, conn: Conn) -> Seat {
-        Seat {
-            name,
-            token,
-            ack: 0,
-            conn: Some(conn),
-            away_since: None,
-        }
-    }
-
-    /// Hands the seat to a new connection, kicking the old one if it is still there.
-    pub(crate) fn reattach(&mut self, conn: Conn) {
-        if let Some(old) = self.conn.replace(conn) {
-            old.kick();
-        }
-        self.away_since = None;
-        self.ack = 0;
-    }
-}
 
 /// What one tick of a room produced.
 #[derive(Debug, Default)]
@@ -169,9 +69,7 @@ impl<G: Game> Room<G> {
             history: History::new(delta_max_age),
             seats: BTreeMap::new(),
             spectators: Vec::new(),
-            phase: MatchPhase::Waiting {
-                needed: u8::try_from(rules.min_players).unwrap_or(u8::MAX),
-            },
+            phase: round::waiting(rules, 0),
             round_started: None,
         }
     }
@@ -199,99 +97,86 @@ impl<G: Game> Room<G> {
     /// One tick: connections that went away start their grace period, the round moves on,
     /// the world runs unless frozen, and every connection gets its snapshot.
     pub(crate) fn step(&mut self, game: &G, rules: &MatchRules, draining: bool) -> Stepped {
-        let mut out = Stepped::default();
         let tick = self.tick + 1;
-        for (player, seat) in &mut self.seats {
-            if seat.conn.as_ref().is_some_and(Conn::is_closed) {
-                seat.conn = None;
-                seat.away_since = Some(tick);
-            }
-            if seat
-                .away_since
-                .is_some_and(|since| tick - since > rules.grace_ticks)
-            {
-                out.expired.push((*player, seat.token));
-            }
-        }
-        self.spectators.retain(|conn| !conn.is_closed());
-
-        for (player, _) in &out.expired {
-            self.seats.remove(player);
-            game.remove_player(&mut self.world, *player);
-        }
-        let present = self.seats.len();
-        let enough = present >= rules.min_players.max(1);
-        let (phase, runs) = match self.phase {
-            MatchPhase::Waiting { .. } if enough && !draining => (
-                MatchPhase::Countdown {
-                    ticks_left: rules.countdown_ticks.max(1),
-                },
-                false,
-            ),
-            MatchPhase::Waiting { .. } => (self.waiting(rules, present), true),
-            MatchPhase::Countdown { .. } if !enough || draining => {
-                (self.waiting(rules, present), true)
-            }
-            MatchPhase::Countdown { ticks_left } if ticks_left > 1 => (
-                MatchPhase::Countdown {
-                    ticks_left: ticks_left - 1,
-                },
-                false,
-            ),
-            MatchPhase::Countdown { .. } => {
-                game.start_round(&mut self.world);
-                self.round_started = Some((tick, SystemTime::now()));
-                (
-                    MatchPhase::Running {
-                        ticks_left: rules.round_ticks.max(1),
-                    },
-                    true,
-                )
-            }
-            MatchPhase::Running { ticks_left } if ticks_left > 1 => (
-                MatchPhase::Running {
-                    ticks_left: ticks_left - 1,
-                },
-                true,
-            ),
-            MatchPhase::Running { .. } => {
-                // The round's last tick, after which it ends.
-                self.run_schedule(MatchPhase::Running { ticks_left: 0 });
-                let (phase, result) = self.finish_round(game, rules, tick);
-                out.result = Some(result);
-                (phase, false)
-            }
-            MatchPhase::Ended { ticks_left, winner } if ticks_left > 1 => (
-                MatchPhase::Ended {
-                    ticks_left: ticks_left - 1,
-                    winner,
-                },
-                false,
-            ),
-            MatchPhase::Ended { .. } if enough && !draining => (
-                MatchPhase::Countdown {
-                    ticks_left: rules.countdown_ticks.max(1),
-                },
-                false,
-            ),
-            MatchPhase::Ended { .. } => (self.waiting(rules, present), true),
+        let mut out = Stepped {
+            expired: self.drop_departed(game, rules, tick),
+            ..Stepped::default()
         };
-        if runs {
-            self.run_schedule(phase);
-        }
-        // A game may decide its round early (someone reached the winning score).
-        let phase = match phase {
-            MatchPhase::Running { .. } if game.round_over(&mut self.world) => {
-                let (phase, result) = self.finish_round(game, rules, tick);
-                out.result = Some(result);
-                phase
-            }
-            phase => phase,
-        };
-        self.phase = phase;
+        let turn = round::next_turn(self.phase, self.seats.len(), draining, rules);
+        let phase = self.take_turn(game, rules, tick, turn, &mut out);
+        self.phase = self.end_if_decided(game, rules, tick, phase, &mut out);
         self.tick = tick;
         self.broadcast(game, &mut out);
         out
+    }
+
+    /// Notices connections that went away, forgets closed spectators, and removes (from the
+    /// room and the game) the seats whose grace period ran out, returning them.
+    fn drop_departed(
+        &mut self,
+        game: &G,
+        rules: &MatchRules,
+        tick: u64,
+    ) -> Vec<(PlayerId, ResumeToken)> {
+        let expired: Vec<_> = self
+            .seats
+            .iter_mut()
+            .filter_map(|(player, seat)| {
+                seat.expired(tick, rules.grace_ticks)
+                    .then_some((*player, seat.token))
+            })
+            .collect();
+        self.spectators.retain(|conn| !conn.is_closed());
+        for (player, _) in &expired {
+            self.seats.remove(player);
+            game.remove_player(&mut self.world, *player);
+        }
+        expired
+    }
+
+    /// Carries out what the round decided for this tick; the phase the room is now in.
+    fn take_turn(
+        &mut self,
+        game: &G,
+        rules: &MatchRules,
+        tick: u64,
+        turn: Turn,
+        out: &mut Stepped,
+    ) -> MatchPhase {
+        match turn {
+            Turn::Freeze(phase) => phase,
+            Turn::Run(phase) => {
+                self.run_schedule(phase);
+                phase
+            }
+            Turn::StartRound(phase) => {
+                game.start_round(&mut self.world);
+                self.round_started = Some((tick, SystemTime::now()));
+                self.run_schedule(phase);
+                phase
+            }
+            Turn::EndRound => {
+                self.run_schedule(round::LAST_TICK);
+                self.finish_round(game, rules, tick, out)
+            }
+        }
+    }
+
+    /// Ends a running round the game decided early (someone reached the winning score).
+    fn end_if_decided(
+        &mut self,
+        game: &G,
+        rules: &MatchRules,
+        tick: u64,
+        phase: MatchPhase,
+        out: &mut Stepped,
+    ) -> MatchPhase {
+        match phase {
+            MatchPhase::Running { .. } if game.round_over(&mut self.world) => {
+                self.finish_round(game, rules, tick, out)
+            }
+            phase => phase,
+        }
     }
 
     /// Runs the game's systems for one tick of `phase`, which they can read as the
@@ -301,50 +186,39 @@ impl<G: Game> Room<G> {
         self.schedule.run(&mut self.world);
     }
 
-    fn waiting(&self, rules: &MatchRules, present: usize) -> MatchPhase {
-        let needed = rules.min_players.saturating_sub(present);
-        MatchPhase::Waiting {
-            needed: u8::try_from(needed).unwrap_or(u8::MAX),
-        }
-    }
-
     /// Ends the running round now (the server is draining and out of time); its result is
     /// recorded like any other.
     pub(crate) fn end_round_now(&mut self, game: &G, rules: &MatchRules) -> Option<RoundResult> {
         if !self.running() {
             return None;
         }
-        let (phase, result) = self.finish_round(game, rules, self.tick);
+        let (phase, result) = self.round_result(game, rules, self.tick);
         self.phase = phase;
         Some(result)
     }
 
+    /// Ends the round at `tick`, leaving its result in `out`; the results phase that follows.
     fn finish_round(
         &mut self,
         game: &G,
         rules: &MatchRules,
         tick: u64,
+        out: &mut Stepped,
+    ) -> MatchPhase {
+        let (phase, result) = self.round_result(game, rules, tick);
+        out.result = Some(result);
+        phase
+    }
+
+    /// The round ending at `tick`: the results phase, and what is recorded.
+    fn round_result(
+        &mut self,
+        game: &G,
+        rules: &MatchRules,
+        tick: u64,
     ) -> (MatchPhase, RoundResult) {
-        let scores = game.scores(&mut self.world);
-        let mut players: Vec<(PlayerId, PlayerResult)> = scores
-            .iter()
-            .filter_map(|(player, score)| {
-                let seat = self.seats.get(player)?;
-                Some((
-                    *player,
-                    PlayerResult {
-                        name: seat.name.clone(),
-                        score: *score,
-                    },
-                ))
-            })
-            .collect();
-        players.sort_by(|a, b| b.1.score.cmp(&a.1.score).then(a.0.cmp(&b.0)));
-        let winner = match players.as_slice() {
-            [first, second, ..] if first.1.score == second.1.score => None,
-            [first, ..] => Some(first.0),
-            [] => None,
-        };
+        let mut players = self.standings(game);
+        let winner = round::rank(&mut players);
         let (started_tick, started_at) = self
             .round_started
             .take()
@@ -360,13 +234,25 @@ impl<G: Game> Room<G> {
                 .map(|s| s.name.clone()),
             players: players.into_iter().map(|(_, r)| r).collect(),
         };
-        (
-            MatchPhase::Ended {
-                ticks_left: rules.results_ticks.max(1),
-                winner,
-            },
-            result,
-        )
+        (round::ended(rules, winner), result)
+    }
+
+    /// The game's scores of the players still seated, with their names, unordered.
+    fn standings(&mut self, game: &G) -> Vec<(PlayerId, PlayerResult)> {
+        let scores = game.scores(&mut self.world);
+        scores
+            .iter()
+            .filter_map(|(player, score)| {
+                let seat = self.seats.get(player)?;
+                Some((
+                    *player,
+                    PlayerResult {
+                        name: seat.name.clone(),
+                        score: *score,
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// Takes the snapshot of this tick and sends each connection its version: a delta
@@ -379,26 +265,12 @@ impl<G: Game> Room<G> {
         };
         // Clients mostly acknowledge the same few ticks: one diff per baseline age.
         let mut diffs: Vec<(u8, DeltaOf<G>)> = Vec::new();
-        let conns = self
-            .seats
-            .values()
-            .filter_map(|seat| seat.conn.as_ref().map(|conn| (seat.ack, conn)))
-            .chain(self.spectators.iter().map(|conn| (0, conn)));
-        for (ack, conn) in conns {
-            let body = match self.history.baseline(conn.acked.load(Relaxed)) {
+        for (ack, conn) in self.connections() {
+            let body = match self.history.baseline(conn.acked()) {
                 Some((age, base)) => {
                     out.deltas += 1;
-                    let i = match diffs.iter().position(|(a, _)| *a == age) {
-                        Some(i) => i,
-                        None => {
-                            diffs.push((age, base.diff(state)));
-                            diffs.len() - 1
-                        }
-                    };
-                    Body::Delta {
-                        age,
-                        delta: &diffs[i].1,
-                    }
+                    let delta = diff_for_age(&mut diffs, age, || base.diff(state));
+                    Body::Delta { age, delta }
                 }
                 None => {
                     out.keyframes += 1;
@@ -412,11 +284,31 @@ impl<G: Game> Room<G> {
                 body,
             });
             match codec::encode(&msg) {
-                Ok(bytes) => {
-                    conn.snapshots.send_replace(Bytes::from(bytes));
-                }
+                Ok(bytes) => conn.send(Bytes::from(bytes)),
                 Err(e) => tracing::error!(error = %e, "snapshot does not encode"),
             }
         }
     }
+
+    /// Every live connection with the input sequence to acknowledge to it: the seated
+    /// players', then the spectators' (which send no inputs).
+    fn connections(&self) -> impl Iterator<Item = (u32, &Conn)> {
+        self.seats
+            .values()
+            .filter_map(|seat| seat.conn.as_ref().map(|conn| (seat.ack, conn)))
+            .chain(self.spectators.iter().map(|conn| (0, conn)))
+    }
+}
+
+/// The diff against the baseline `age` ticks old, computed by `diff` the first time that
+/// age is asked for.
+fn diff_for_age<D>(diffs: &mut Vec<(u8, D)>, age: u8, diff: impl FnOnce() -> D) -> &D {
+    let i = match diffs.iter().position(|(a, _)| *a == age) {
+        Some(i) => i,
+        None => {
+            diffs.push((age, diff()));
+            diffs.len() - 1
+        }
+    };
+    &diffs[i].1
 }

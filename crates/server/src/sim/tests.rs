@@ -1,14 +1,16 @@
 //! The runtime driven tick by tick in-process, with a tiny game whose state is a per-player
 //! sum of inputs, so every assertion is about the runtime, not a game's rules.
 
-use std::{collections::BTreeMap, sync::atomic::Ordering::Relaxed};
+use std::{collections::BTreeMap, sync::atomic::Ordering::Relaxed, thread, time::Duration};
 
 use bevy_ecs::{
     prelude::{Res, ResMut, Resource},
     schedule::Schedule,
     world::World,
 };
-use tickwire::{Body, MatchPhase, ServerMsg, codec};
+use tickwire::{Body, MatchPhase, Role, ServerMsg, codec};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::*;
 
