@@ -625,11 +625,17 @@ fn clients_dropped_together_spread_their_first_retry_over_the_jitter_window() {
             session.poll_timeout().unwrap()
         })
         .collect();
-    assert!(delays.iter().all(|d| (375.0..=625.0).contains(d)), "{delays:?}");
+    assert!(
+        delays.iter().all(|d| (375.0..=625.0).contains(d)),
+        "{delays:?}"
+    );
     let low = delays.iter().filter(|d| **d < 425.0).count();
     let high = delays.iter().filter(|d| **d > 575.0).count();
     // Uniform over 375..625: a fifth in each end band, give or take.
-    assert!((20..=60).contains(&low) && (20..=60).contains(&high), "{low} low, {high} high");
+    assert!(
+        (20..=60).contains(&low) && (20..=60).contains(&high),
+        "{low} low, {high} high"
+    );
     let mean = delays.iter().sum::<f64>() / delays.len() as f64;
     assert!((480.0..=520.0).contains(&mean), "mean {mean}");
 }
