@@ -1,68 +1,30 @@
-//! The page's application loop for any game: the lobby, joining and leaving rooms, the seat
-//! kept across reloads, the room list and leaderboard, and the display frame loop that
-//! hands drawing and input to the game's [`Frontend`].
+//! What the page does on each event, for any game: play, enter and leave rooms, keys and
+//! touches to the game's [`Frontend`], the invite link, the seat and address kept across
+//! reloads, the room list and leaderboard, and each display frame (the game draws, then the
+//! page is brought up to date). `boot.rs` wires the DOM's events to these methods.
 
-use std::{cell::RefCell, rc::Rc, rc::Weak};
+use tickwire::{Join, MatchPhase, ResumeToken, Role};
 
-use tickwire::{Join, MatchPhase, ResumeToken, Role, Wire};
-
-use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-use web_sys::{Element, Event, EventTarget, KeyboardEvent, TouchEvent};
+use wasm_bindgen::{JsCast, closure::Closure};
+use web_sys::{Event, KeyboardEvent};
 
 use crate::{
     console_info, console_warn,
     frontend::{Frontend, PlayerRow, Touch},
     lobby::{self, Feed},
-    net, now,
-    page::{Page, View},
-    random,
-    runtime::{Env, Phase, Session},
+    now,
+    page::Page,
+    runtime::{Phase, Session},
     saved::{self, Address, Seat, Start},
+    view::View,
 };
 
 /// How long after a round ends the leaderboard is fetched again (ms): the server writes the
 /// result off the tick, so asking at once could miss it.
 const LEADERS_AFTER_ROUND_MS: f64 = 1_000.0;
 
-thread_local! {
-    /// The running page, kept for the page's lifetime. Handlers hold only weak references,
-    /// so nothing forms a cycle.
-    static RUNNING: RefCell<Option<Rc<dyn std::any::Any>>> = const { RefCell::new(None) };
-}
-
-/// A DOM event handler that is removed from its target when dropped.
-struct Listener {
-    target: EventTarget,
-    kind: &'static str,
-    closure: Closure<dyn FnMut(Event)>,
-}
-
-impl Listener {
-    fn new(
-        target: &EventTarget,
-        kind: &'static str,
-        handler: impl FnMut(Event) + 'static,
-    ) -> Result<Self, JsValue> {
-        let closure = Closure::<dyn FnMut(Event)>::new(handler);
-        target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref())?;
-        Ok(Listener {
-            target: target.clone(),
-            kind,
-            closure,
-        })
-    }
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
-    }
-}
-
 /// Everything the page runs on.
-struct App<F: Frontend> {
+pub(crate) struct App<F: Frontend> {
     session: Session<F::Game>,
     frontend: F,
     page: Page,
@@ -82,222 +44,72 @@ struct App<F: Frontend> {
     round_over: bool,
     /// The room and token last written to the address bar and `sessionStorage`.
     placed: Option<(String, Option<ResumeToken>)>,
-    listeners: Vec<Listener>,
+    /// The animation frame callback, which runs [`App::frame`]; each frame asks for the next.
     frame: Option<Closure<dyn FnMut(f64)>>,
 }
 
-type Shared<F> = Weak<RefCell<App<F>>>;
-
-/// A handler that runs `f` on the app while it exists. A handler that fires while the app
-/// is busy (an event raised synchronously by the app's own DOM call) is skipped.
-fn on<F: Frontend>(
-    app: &Shared<F>,
-    mut f: impl FnMut(&mut App<F>, &Event) + 'static,
-) -> impl FnMut(Event) + 'static {
-    let app = app.clone();
-    move |event| {
-        if let Some(app) = app.upgrade()
-            && let Ok(mut app) = app.try_borrow_mut()
-        {
-            f(&mut app, &event);
+impl<F: Frontend> App<F> {
+    /// The app on `page`, in the lobby, with the leaderboard due at once.
+    pub(crate) fn new(
+        session: Session<F::Game>,
+        frontend: F,
+        page: Page,
+        name_key: String,
+    ) -> Self {
+        App {
+            session,
+            frontend,
+            page,
+            name_key,
+            invite: None,
+            rooms: Feed::new(lobby::ROOMS_URL),
+            leaders: Feed::new(lobby::LEADERS_URL),
+            leaders_due: Some(0.0),
+            lobby_shown: false,
+            round_over: false,
+            placed: None,
+            frame: None,
         }
     }
-}
 
-/// Starts the page with `frontend`: finds the page's elements, wires its handlers, and
-/// resumes a saved seat, watches a `?watch=` room or shows the lobby. Call it once, from
-/// the game's `#[wasm_bindgen(start)]` function.
-pub fn run<F: Frontend>(frontend: F) -> Result<(), JsValue> {
-    console_error_panic_hook::set_once();
-    Page::build(F::Game::NAME, F::HELP, F::STYLE)?;
-    let page = Page::find()?;
-    let location = page.window.location();
-    let url = net::endpoint(&location.protocol()?, &location.host()?);
-    let name_key = format!("{}.name", F::Game::NAME);
-    if let Some(name) = page
-        .window
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(&name_key).ok().flatten())
-    {
-        page.name.set_value(&name);
+    /// The page's elements, to wire handlers to.
+    pub(crate) fn page(&self) -> &Page {
+        &self.page
     }
-    console_info(&format!("{} client: game endpoint {url}", F::Game::NAME));
-    let params = web_sys::UrlSearchParams::new_with_str(&location.search()?)?;
-    // `?link=latency=100ms,jitter=30ms,stall=500ms/10s` plays over a simulated poor link.
-    let link =
-        params
-            .get("link")
-            .and_then(|text| match text.parse::<tickwire::link::LinkProfile>() {
-                Ok(profile) => {
-                    // The text, not the parsed profile: shortest-form float formatting would add
-                    // kilobytes to the bundle for one log line.
-                    console_warn(&format!("debug: simulating a poor link both ways: {text}"));
-                    Some(profile)
-                }
-                Err(e) => {
-                    console_warn(&e.to_string());
-                    None
-                }
-            });
-    let start = saved::start(
-        params.get("room").as_deref(),
-        params.get("watch").as_deref(),
-        saved::load(&page.window),
-    );
 
-    let app = Rc::new(RefCell::new(App {
-        session: Session::new(url, Env { now, random }, link),
-        frontend,
-        page,
-        name_key,
-        invite: None,
-        rooms: Feed::new(lobby::ROOMS_URL),
-        leaders: Feed::new(lobby::LEADERS_URL),
-        leaders_due: Some(0.0),
-        lobby_shown: false,
-        round_over: false,
-        placed: None,
-        listeners: Vec::new(),
-        frame: None,
-    }));
-    let weak = Rc::downgrade(&app);
-    {
-        let mut this = app.borrow_mut();
-        this.listeners = listeners(&this.page, &weak)?;
-        let frame = weak.clone();
-        this.frame = Some(Closure::<dyn FnMut(f64)>::new(move |_: f64| {
-            if let Some(app) = frame.upgrade()
-                && let Ok(mut app) = app.try_borrow_mut()
-            {
-                app.frame();
-            }
-        }));
+    /// Sets the animation frame callback that [`App::frame`] asks for after each frame.
+    pub(crate) fn set_frame(&mut self, frame: Closure<dyn FnMut(f64)>) {
+        self.frame = Some(frame);
+    }
+
+    /// Does what a fresh page should: show the lobby (with a `?room=` invitation), ask for
+    /// the saved seat back, or watch a `?watch=` room.
+    pub(crate) fn begin(&mut self, start: Start) {
         match start {
-            Start::Lobby { invite } => this.invite = invite,
+            Start::Lobby { invite } => self.invite = invite,
             Start::Resume(seat) => {
                 // A reload: ask for the same seat back (within the server's grace period).
                 console_info(&format!("resuming the seat in room {}", seat.code));
-                this.page.name.set_value(&seat.name);
-                this.session
+                self.page.name.set_value(&seat.name);
+                self.session
                     .rejoin(&seat.name, Join::Room(seat.code), seat.token);
             }
             Start::Watch(code) => {
-                let name = this.page.name.value().trim().to_owned();
-                this.session.play(&name, Join::Watch(code));
+                let name = self.page.name.value().trim().to_owned();
+                self.session.play(&name, Join::Watch(code));
             }
         }
-        this.frame();
     }
-    RUNNING.with(|slot| *slot.borrow_mut() = Some(app));
-    Ok(())
-}
 
-/// The page's handlers: the lobby's buttons, the room bar, keys on the window and touches
-/// on the board.
-fn listeners<F: Frontend>(page: &Page, app: &Shared<F>) -> Result<Vec<Listener>, JsValue> {
-    Ok(vec![
-        Listener::new(
-            &page.lobby,
-            "submit",
-            on(app, |app, event| {
-                event.prevent_default();
-                app.play();
-            }),
-        )?,
-        Listener::new(
-            &page.create,
-            "click",
-            on(app, |app, _| app.enter(Join::NewPrivate)),
-        )?,
-        Listener::new(
-            &page.rooms,
-            "click",
-            on(app, |app, event| {
-                // One handler for every row's buttons: they carry the room code.
-                let Some(button) = event
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|e| e.closest("button").ok().flatten())
-                else {
-                    return;
-                };
-                if let Some(code) = button.get_attribute("data-join") {
-                    app.enter(Join::Room(code));
-                } else if let Some(code) = button.get_attribute("data-watch") {
-                    app.enter(Join::Watch(code));
-                }
-            }),
-        )?,
-        Listener::new(&page.leave, "click", on(app, |app, _| app.leave()))?,
-        Listener::new(&page.copy, "click", on(app, |app, _| app.copy_invite()))?,
-        Listener::new(
-            &page.share,
-            "focus",
-            on(app, |app, _| app.page.share.select()),
-        )?,
-        Listener::new(
-            &page.uninvite,
-            "click",
-            on(app, |app, _| {
-                app.invite = None;
-                saved::show_address(&app.page.window, Address::Plain);
-            }),
-        )?,
-        Listener::new(
-            &page.window,
-            "keydown",
-            on(app, |app, event| app.key(event, true)),
-        )?,
-        Listener::new(
-            &page.window,
-            "keyup",
-            on(app, |app, event| app.key(event, false)),
-        )?,
-        Listener::new(
-            &page.canvas,
-            "touchstart",
-            on(app, |app, event| {
-                if let Some((x, y)) = first_touch(event) {
-                    event.prevent_default();
-                    app.touch(Touch::Start { x, y });
-                }
-            }),
-        )?,
-        Listener::new(
-            &page.canvas,
-            "touchmove",
-            on(app, |app, event| {
-                if let Some((x, y)) = first_touch(event) {
-                    event.prevent_default();
-                    app.touch(Touch::Move { x, y });
-                }
-            }),
-        )?,
-        Listener::new(
-            &page.canvas,
-            "touchend",
-            on(app, |app, _| app.touch(Touch::End)),
-        )?,
-    ])
-}
-
-fn first_touch(event: &Event) -> Option<(f64, f64)> {
-    let touch = event.dyn_ref::<TouchEvent>()?.touches().get(0)?;
-    Some((f64::from(touch.client_x()), f64::from(touch.client_y())))
-}
-
-impl<F: Frontend> App<F> {
     /// Play: in the room of a `/?room=CODE` link (a private one if nobody has it yet), else
     /// quick play.
-    fn play(&mut self) {
+    pub(crate) fn play(&mut self) {
         let join = self.invite.clone().map_or(Join::Quick, Join::Room);
         self.enter(join);
     }
 
     /// Joins or watches a room under the name typed, and remembers the name.
-    fn enter(&mut self, join: Join) {
+    pub(crate) fn enter(&mut self, join: Join) {
         let name = self.page.name.value().trim().to_owned();
         if let Ok(Some(storage)) = self.page.window.local_storage() {
             let _ = storage.set_item(&self.name_key, &name);
@@ -308,7 +120,7 @@ impl<F: Frontend> App<F> {
     }
 
     /// Leaves the room for the lobby and forgets it: no resume after a reload.
-    fn leave(&mut self) {
+    pub(crate) fn leave(&mut self) {
         self.session.leave();
         saved::clear(&self.page.window);
         saved::show_address(&self.page.window, Address::Plain);
@@ -322,7 +134,7 @@ impl<F: Frontend> App<F> {
     }
 
     /// A key went down or up: the game's, unless the player is typing in a field.
-    fn key(&mut self, event: &Event, down: bool) {
+    pub(crate) fn key(&mut self, event: &Event, down: bool) {
         let Some(key) = event.dyn_ref::<KeyboardEvent>() else {
             return;
         };
@@ -344,13 +156,14 @@ impl<F: Frontend> App<F> {
         }
     }
 
-    fn touch(&mut self, touch: Touch) {
+    /// A touch on the board: the game's.
+    pub(crate) fn touch(&mut self, touch: Touch) {
         self.frontend.touch(touch, &mut self.session);
     }
 
     /// Copies the invite link, or selects it where the clipboard is not available (pages
     /// not served over https or from localhost).
-    fn copy_invite(&mut self) {
+    pub(crate) fn copy_invite(&mut self) {
         let link = self.page.share.value();
         let navigator = self.page.window.navigator();
         let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
@@ -362,6 +175,17 @@ impl<F: Frontend> App<F> {
         } else {
             self.page.share.select();
         }
+    }
+
+    /// Selects the invite link, for copying by hand.
+    pub(crate) fn select_invite(&mut self) {
+        self.page.share.select();
+    }
+
+    /// Drops the invitation of a `?room=` link: Play is quick play again.
+    pub(crate) fn uninvite(&mut self) {
+        self.invite = None;
+        saved::show_address(&self.page.window, Address::Plain);
     }
 
     /// After a welcome, writes where this tab is to `sessionStorage` (the seat, to resume
@@ -444,7 +268,9 @@ impl<F: Frontend> App<F> {
         self.page.show_invitation(self.invite.as_deref());
     }
 
-    fn frame(&mut self) {
+    /// One display frame: the session, the place kept, the lists, then the game updates and
+    /// draws, the page is brought up to date, and the next frame is asked for.
+    pub(crate) fn frame(&mut self) {
         let now = now();
         self.session.update();
         self.remember_place();

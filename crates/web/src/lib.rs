@@ -5,13 +5,15 @@
 //! what Trunk builds.
 //!
 //! `net` is the connection, `runtime` the session state machine (hello, acks, pings,
-//! reconnects), `timeline` the interpolation clock, `app` the page loop, `page` and `hud`
-//! the page around the board, `lobby` and `saved` the lobby's lists and what survives a
-//! reload, `smooth` the blending away of mispredictions.
+//! reconnects), `timeline` the interpolation clock, `boot` the start-up and event wiring,
+//! `app` what the page does on each event and frame, `page` the elements around the board,
+//! `view` and `hud` what they say, `lobby` and `saved` the lobby's lists and what survives
+//! a reload, `smooth` the blending away of mispredictions.
 
 #![deny(missing_docs)]
 
 mod app;
+mod boot;
 mod frontend;
 pub mod hud;
 pub mod lobby;
@@ -22,8 +24,9 @@ pub mod saved;
 pub mod smooth;
 pub mod text;
 pub mod timeline;
+pub mod view;
 
-pub use app::run;
+pub use boot::run;
 pub use frontend::{Frontend, PlayerRow, SnapshotOf, Touch};
 pub use text::{tenths, whole};
 
